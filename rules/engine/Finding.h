@@ -1,0 +1,32 @@
+// What rules produce and reporters consume: a finding with its primary location and, for a
+// cycle, the path of edges that closes it (SARIF codeFlows, `note:` lines in text).
+#pragma once
+
+#include "facts/Facts.h"
+
+#include <string>
+#include <vector>
+
+namespace capcycle {
+
+enum class Level { Note, Warning, Error };
+
+const char *levelName(Level level);
+
+// One edge of a cycle, shown at the place in the code that creates it.
+struct PathStep {
+  SourceLocation location;
+  std::string message;
+  friend bool operator==(const PathStep &, const PathStep &) = default;
+};
+
+struct Finding {
+  std::string ruleId; // "CCY101"
+  Level level = Level::Warning;
+  std::string message;
+  SourceLocation location;
+  std::vector<PathStep> path;
+  friend bool operator==(const Finding &, const Finding &) = default;
+};
+
+} // namespace capcycle

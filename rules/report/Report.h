@@ -1,0 +1,43 @@
+// Reporters turn findings (and the notifications of files that could not be analysed) into
+// text for terminals and editors, SARIF 2.1.0 for code scanning, and JSON for scripts.
+// They read findings and the rule catalogue only; they never re-run rules or frontends.
+#pragma once
+
+#include "engine/Finding.h"
+#include "facts/Facts.h"
+
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
+#include <vector>
+
+namespace capcycle {
+
+struct ReportInput {
+  std::vector<Finding> findings;           // already sorted by the engine
+  std::vector<Notification> notifications; // files skipped or read in part
+  std::string sourceRoot;                  // absolute directory URIs are made relative to
+  std::string toolVersion;                 // e.g. "0.1.0"
+};
+
+struct TextStyle {
+  bool color = false;
+};
+
+// gcc style: `path:line:col: warning: message [CCY101]`, then `path:line:col: note: ...` per
+// path step. Understood by vim's errorformat, Emacs compilation mode and VS Code's $gcc.
+void writeTextReport(const ReportInput &input, llvm::raw_ostream &out, const TextStyle &style);
+// One line per notification, `capcycle: warning: path:line:col: message`, meant for stderr.
+void writeTextNotifications(const ReportInput &input, llvm::raw_ostream &err,
+                            const TextStyle &style);
+void writeJsonReport(const ReportInput &input, llvm::raw_ostream &out);
+void writeSarifReport(const ReportInput &input, llvm::raw_ostream &out);
+
+// Writes through a temporary file in the same directory and renames it over `path`, so a
+// reader never sees a half-written report, even when the scan is interrupted.
+llvm::Error writeFileAtomically(llvm::StringRef path,
+                                llvm::function_ref<void(llvm::raw_ostream &)> write);
+
+} // namespace capcycle
