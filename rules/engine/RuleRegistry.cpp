@@ -1,1 +1,31 @@
-// placeholder
+// The rule catalogue: one row per implemented rule. Add a rule here, in docs/rules/<ID>.md and
+// in tests/fixtures/<ID>/; tests/unit/CatalogueTest.cpp fails when one of the three is missing.
+#include "checks/SelfSignalCaptureRule.h"
+#include "engine/Rule.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+namespace capcycle {
+
+namespace {
+template <typename RuleT> RuleEntry entry() {
+  return {RuleT::Info, [] { return std::unique_ptr<Rule>(new RuleT()); }};
+}
+} // namespace
+
+const std::vector<RuleEntry> &ruleCatalogue() {
+  static const std::vector<RuleEntry> catalogue = [] {
+    std::vector<RuleEntry> rows;
+    rows.push_back(entry<SelfSignalCaptureRule>());
+    return rows;
+  }();
+  return catalogue;
+}
+
+const RuleEntry *findRule(llvm::StringRef id) {
+  auto it = llvm::find_if(ruleCatalogue(),
+                          [&](const RuleEntry &row) { return id == row.info.id; });
+  return it == ruleCatalogue().end() ? nullptr : &*it;
+}
+
+} // namespace capcycle

@@ -1,0 +1,36 @@
+"""The leak capcycle was built to catch: a transcription request that never frees its recognizer.
+
+`on_transcribed` captures `transcriber`; `transcriber.transcribed` stores `on_transcribed`.
+The transcriber owns its signal, so the three form a reference cycle. In the Azure Speech SDK
+the callback list lives behind a native handle the garbage collector cannot see, and the
+80 MB of native recognizer state is freed only by the transcriber's finalizer: every request
+leaks it. Run `capcycle scan examples/transcriber` to see the cycle, edge by edge.
+"""
+
+import threading
+
+import azure.cognitiveservices.speech as speechsdk
+
+
+def transcribe(path):
+    config = speechsdk.SpeechConfig(subscription="key", region="westeurope")
+    audio = speechsdk.audio.AudioConfig(filename=path)
+    transcriber = speechsdk.transcription.ConversationTranscriber(config, audio)
+    segments = []
+    done = threading.Event()
+
+    def on_transcribed(evt):
+        segments.append(evt.result.text)
+        if evt.result.reason == speechsdk.ResultReason.NoMatch:
+            transcriber.stop_transcribing_async()
+            done.set()
+
+    def on_stopped(evt):
+        done.set()
+
+    transcriber.transcribed.connect(on_transcribed)
+    transcriber.session_stopped.connect(on_stopped)
+    transcriber.start_transcribing_async().get()
+    done.wait()
+    transcriber.stop_transcribing_async().get()
+    return " ".join(segments)

@@ -1,0 +1,151 @@
+#include "PythonFrontend.h"
+
+#include "ScopeModel.h"
+#include "SignalConnectionCollector.h"
+
+#include "llvm/Support/ConvertUTF.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/ThreadPool.h"
+
+#include <cstring>
+#include <memory>
+
+namespace capcycle {
+
+namespace {
+
+using python::ScopeModel;
+
+Notification problem(llvm::StringRef path, std::string message, unsigned line = 0,
+                     unsigned column = 0, Notification::Level level = Notification::Level::Warning) {
+  return {level, std::move(message), {path.str(), line, column, line, column}};
+}
+
+// Why the text cannot be read as Python source, or nullopt when it can.
+std::optional<Notification> checkDecodable(llvm::StringRef path, llvm::StringRef source) {
+  size_t nul = source.substr(0, 8192).find('\0');
+  if (nul != llvm::StringRef::npos)
+    return problem(path, "binary file (NUL byte at offset " + std::to_string(nul) + "); skipped");
+  const auto *begin = reinterpret_cast<const llvm::UTF8 *>(source.data());
+  const llvm::UTF8 *bad = begin;
+  if (!llvm::isLegalUTF8String(&bad, begin + source.size())) {
+    size_t offset = bad - begin;
+    llvm::StringRef before = source.substr(0, offset);
+    unsigned line = before.count('\n') + 1;
+    unsigned column = offset - (before.rfind('\n') + 1) + 1;
+    return problem(path,
+                   llvm::formatv("not valid UTF-8 (byte 0x{0:x-2} at offset {1}); skipped",
+                                 static_cast<unsigned char>(source[offset]), offset),
+                   line, column);
+  }
+  return std::nullopt;
+}
+
+bool isSyntaxError(TSNode node) {
+  return ts_node_is_missing(node) || std::strcmp(ts_node_type(node), "ERROR") == 0;
+}
+
+// The first ERROR or MISSING node in document order: follow, level by level, the first child
+// whose subtree holds an error. No recursion, so any nesting depth is fine.
+TSNode firstSyntaxError(TSNode root) {
+  TSNode node = root;
+  while (!isSyntaxError(node)) {
+    TSNode next{};
+    uint32_t count = ts_node_child_count(node);
+    for (uint32_t i = 0; i < count && ts_node_is_null(next); ++i) {
+      TSNode child = ts_node_child(node, i);
+      if (isSyntaxError(child) || ts_node_has_error(child))
+        next = child;
+    }
+    if (ts_node_is_null(next))
+      break;
+    node = next;
+  }
+  return node;
+}
+
+Notification syntaxError(llvm::StringRef path, TSNode root) {
+  TSNode error = firstSyntaxError(root);
+  TSPoint at = ts_node_start_point(error);
+  std::string what = ts_node_is_missing(error)
+                         ? std::string("syntax error: missing '") + ts_node_type(error) + "'"
+                         : std::string("syntax error");
+  return problem(path, what + "; file skipped", at.row + 1, at.column + 1);
+}
+
+struct ParserDeleter {
+  void operator()(TSParser *parser) const { ts_parser_delete(parser); }
+};
+struct TreeDeleter {
+  void operator()(TSTree *tree) const { ts_tree_delete(tree); }
+};
+
+} // namespace
+
+FactSet analyzePythonSource(llvm::StringRef path, llvm::StringRef source,
+                            const PythonScanOptions &options) {
+  FactSet facts;
+  if (source.size() > options.maxFileBytes) {
+    facts.notifications.push_back(problem(
+        path, llvm::formatv("file is {0} MiB, over the {1} MiB limit; skipped",
+                            source.size() >> 20, options.maxFileBytes >> 20)));
+    return facts;
+  }
+  if (auto undecodable = checkDecodable(path, source)) {
+    facts.notifications.push_back(std::move(*undecodable));
+    return facts;
+  }
+
+  std::unique_ptr<TSParser, ParserDeleter> parser(ts_parser_new());
+  ts_parser_set_language(parser.get(), tree_sitter_python());
+  std::unique_ptr<TSTree, TreeDeleter> tree(
+      ts_parser_parse_string(parser.get(), nullptr, source.data(), source.size()));
+  if (!tree) {
+    facts.notifications.push_back(problem(path, "the parser gave up on this file; skipped"));
+    return facts;
+  }
+  TSNode root = ts_tree_root_node(tree.get());
+  if (ts_node_has_error(root)) {
+    // A tree with errors yields guesses, and guesses are not findings.
+    facts.notifications.push_back(syntaxError(path, root));
+    return facts;
+  }
+  ScopeModel model = ScopeModel::build(root, source, path);
+  facts.signalConnections = python::collectSignalConnections(model);
+  return facts;
+}
+
+namespace {
+FactSet analyzePythonFile(const std::string &path, const PythonScanOptions &options) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    FactSet facts;
+    facts.notifications.push_back(problem(path, "cannot read: " + buffer.getError().message(), 0,
+                                          0, Notification::Level::Error));
+    return facts;
+  }
+  return analyzePythonSource(path, (*buffer)->getBuffer(), options);
+}
+} // namespace
+
+FactSet analyzePythonFiles(const std::vector<std::string> &files,
+                           const PythonScanOptions &options) {
+  std::vector<FactSet> perFile(files.size());
+  if (options.jobs <= 1 || files.size() <= 1) {
+    for (size_t i = 0; i < files.size(); ++i)
+      perFile[i] = analyzePythonFile(files[i], options);
+  } else {
+    llvm::DefaultThreadPool pool(llvm::hardware_concurrency(options.jobs));
+    for (size_t i = 0; i < files.size(); ++i)
+      pool.async([&, i] { perFile[i] = analyzePythonFile(files[i], options); });
+    pool.wait();
+  }
+  FactSet facts;
+  for (FactSet &file : perFile)
+    facts.append(std::move(file));
+  return facts;
+}
+
+} // namespace capcycle

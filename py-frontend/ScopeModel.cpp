@@ -1,0 +1,296 @@
+#include "ScopeModel.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+namespace capcycle::python {
+
+namespace {
+enum class Mode { Read, Bind };
+
+struct WorkItem {
+  TSNode node;
+  int scope;
+  Mode mode;
+  int defaultOf;
+};
+} // namespace
+
+// One iterative walk (explicit stack, one reused cursor), so 10,000 nested parentheses cannot
+// overflow the C++ stack.
+class ScopeBuilder {
+public:
+  ScopeBuilder(ScopeModel &model, TSNode root) : model(model), cursor(ts_tree_cursor_new(root)) {
+    newScope(ScopeKind::Module, -1, root, "<module>", {});
+    pushChildren(root, 0, Mode::Read, -1);
+  }
+  ~ScopeBuilder() { ts_tree_cursor_delete(&cursor); }
+
+  void run() {
+    while (!stack.empty()) {
+      WorkItem item = stack.back();
+      stack.pop_back();
+      visit(item);
+    }
+  }
+
+private:
+  ScopeModel &model;
+  TSTreeCursor cursor;
+  std::vector<WorkItem> stack;
+  const NodeKinds &k = kinds();
+  const FieldIds &f = fields();
+
+  llvm::StringRef text(TSNode node) const { return nodeText(node, model.sourceText); }
+  SourceLocation location(TSNode node) const { return nodeLocation(node, model.filePath); }
+
+  int newScope(ScopeKind kind, int parent, TSNode node, llvm::StringRef name,
+               SourceLocation nameLocation) {
+    int index = model.scopes.size();
+    model.scopes.push_back({kind, parent, node, name.str(), std::move(nameLocation), {}, {}, {},
+                            {}, {}});
+    if (parent >= 0)
+      model.scopes[parent].children.push_back(index);
+    return index;
+  }
+
+  void push(TSNode node, int scope, Mode mode, int defaultOf = -1) {
+    if (!ts_node_is_null(node))
+      stack.push_back({node, scope, mode, defaultOf});
+  }
+
+  // Children are pushed in reverse so that they are visited in source order: the first binding
+  // of a name is then the first one in the file.
+  void pushChildren(TSNode node, int scope, Mode mode, int defaultOf) {
+    size_t first = stack.size();
+    ts_tree_cursor_reset(&cursor, node);
+    if (ts_tree_cursor_goto_first_child(&cursor)) {
+      do {
+        TSNode child = ts_tree_cursor_current_node(&cursor);
+        if (ts_node_is_named(child))
+          stack.push_back({child, scope, mode, defaultOf});
+      } while (ts_tree_cursor_goto_next_sibling(&cursor));
+    }
+    std::reverse(stack.begin() + first, stack.end());
+  }
+
+  template <typename Fn> void forEachNamedChild(TSNode node, Fn fn) {
+    uint32_t count = ts_node_named_child_count(node);
+    for (uint32_t i = 0; i < count; ++i)
+      fn(ts_node_named_child(node, i));
+  }
+
+  void bind(int scope, TSNode identifier) {
+    model.scopes[scope].bindings.try_emplace(text(identifier), NameBinding{location(identifier)});
+  }
+
+  void reference(const WorkItem &item) {
+    model.scopes[item.scope].references.push_back(
+        {text(item.node).str(), item.scope, item.defaultOf, location(item.node)});
+  }
+
+  bool passesModeThrough(TSSymbol kind) const {
+    return kind == k.patternList || kind == k.tuplePattern || kind == k.listPattern ||
+           kind == k.tuple || kind == k.list || kind == k.parenthesizedExpression ||
+           kind == k.listSplatPattern || kind == k.listSplat || kind == k.asPatternTarget ||
+           kind == k.expressionList;
+  }
+
+  bool isComprehension(TSSymbol kind) const {
+    return kind == k.listComprehension || kind == k.setComprehension ||
+           kind == k.dictionaryComprehension || kind == k.generatorExpression;
+  }
+
+  void visit(const WorkItem &item) {
+    TSNode node = item.node;
+    TSSymbol kind = ts_node_symbol(node);
+    auto child = [&](TSFieldId id) { return ts_node_child_by_field_id(node, id); };
+
+    if (kind == k.identifier) {
+      if (item.mode == Mode::Bind)
+        bind(item.scope, node);
+      else
+        reference(item);
+    } else if (kind == k.functionDefinition || kind == k.lambda) {
+      visitCallable(item);
+    } else if (kind == k.classDefinition) {
+      push(child(f.name), item.scope, Mode::Bind);
+      push(child(f.superclasses), item.scope, Mode::Read);
+      TSNode name = child(f.name);
+      int body = newScope(ScopeKind::Class, item.scope, node, text(name), location(name));
+      push(child(f.body), body, Mode::Read);
+    } else if (isComprehension(kind)) {
+      // The first iterable is evaluated outside; shadowing it is rare enough to ignore.
+      int inner = newScope(ScopeKind::Comprehension, item.scope, node, "<comprehension>",
+                           location(node));
+      pushChildren(node, inner, Mode::Read, -1);
+    } else if (kind == k.assignment || kind == k.augmentedAssignment ||
+               kind == k.forStatement || kind == k.forInClause) {
+      push(child(f.right), item.scope, Mode::Read);
+      push(child(f.type), item.scope, Mode::Read);
+      push(child(f.left), item.scope, Mode::Bind);
+      if (kind == k.forStatement) {
+        push(child(f.body), item.scope, Mode::Read);
+        push(ts_node_child_by_field_name(node, "alternative", 11), item.scope, Mode::Read);
+      }
+    } else if (kind == k.asPattern || kind == k.exceptClause) {
+      size_t first = stack.size();
+      pushChildren(node, item.scope, Mode::Read, item.defaultOf);
+      TSNode alias = child(f.alias); // `with x as alias`, `except E as alias`
+      for (size_t i = first; i < stack.size(); ++i)
+        if (ts_node_eq(stack[i].node, alias))
+          stack[i].mode = Mode::Bind;
+    } else if (kind == k.importStatement || kind == k.importFromStatement) {
+      visitImport(node, item.scope, kind == k.importFromStatement);
+    } else if (kind == k.globalStatement || kind == k.nonlocalStatement) {
+      auto &set = kind == k.globalStatement ? model.scopes[item.scope].globals
+                                            : model.scopes[item.scope].nonlocals;
+      forEachNamedChild(node, [&](TSNode id) {
+        if (!is(id, k.identifier))
+          return;
+        set.insert(text(id));
+        // `nonlocal x` makes the function hold x's cell even if it only ever assigns x.
+        if (kind == k.nonlocalStatement)
+          reference({id, item.scope, Mode::Read, item.defaultOf});
+      });
+    } else if (kind == k.namedExpression) {
+      int target = item.scope;
+      while (model.scopes[target].kind == ScopeKind::Comprehension)
+        target = model.scopes[target].parent;
+      push(child(f.value), item.scope, Mode::Read, item.defaultOf);
+      push(child(f.name), target, Mode::Bind);
+    } else if (kind == k.attribute) {
+      push(child(f.object), item.scope, Mode::Read, item.defaultOf);
+    } else if (kind == k.keywordArgument) {
+      push(child(f.value), item.scope, Mode::Read, item.defaultOf);
+    } else if (kind == k.call) {
+      if (is(child(f.function), k.attribute))
+        model.calls.push_back({node, item.scope});
+      pushChildren(node, item.scope, Mode::Read, item.defaultOf);
+    } else if (kind == k.comment) {
+      // nothing to see
+    } else {
+      Mode mode = passesModeThrough(kind) ? item.mode : Mode::Read;
+      pushChildren(node, item.scope, mode, item.defaultOf);
+    }
+  }
+
+  void visitCallable(const WorkItem &item) {
+    TSNode node = item.node;
+    bool isLambda = ts_node_symbol(node) == k.lambda;
+    TSNode name = ts_node_child_by_field_id(node, f.name);
+    int inner = newScope(isLambda ? ScopeKind::Lambda : ScopeKind::Function, item.scope, node,
+                         isLambda ? "<lambda>" : text(name),
+                         isLambda ? location(node) : location(name));
+    if (isLambda)
+      model.lambdaScopes[ts_node_start_byte(node)] = inner;
+    push(ts_node_child_by_field_id(node, f.body), inner, Mode::Read);
+    push(ts_node_child_by_field_id(node, f.returnType), item.scope, Mode::Read);
+    TSNode parameters = ts_node_child_by_field_id(node, f.parameters);
+    if (!ts_node_is_null(parameters))
+      forEachNamedChild(parameters, [&](TSNode p) { visitParameter(p, item.scope, inner); });
+    if (!isLambda)
+      push(name, item.scope, Mode::Bind);
+  }
+
+  // Parameter names bind in the callable's scope; defaults and annotations are evaluated in the
+  // enclosing scope when the def/lambda runs, and defaults stay referenced by the callable.
+  void visitParameter(TSNode parameter, int outer, int inner) {
+    TSSymbol kind = ts_node_symbol(parameter);
+    if (kind == k.identifier) {
+      bind(inner, parameter);
+    } else if (kind == k.defaultParameter || kind == k.typedDefaultParameter) {
+      push(ts_node_child_by_field_id(parameter, f.value), outer, Mode::Read, inner);
+      push(ts_node_child_by_field_id(parameter, f.type), outer, Mode::Read);
+      push(ts_node_child_by_field_id(parameter, f.name), inner, Mode::Bind);
+    } else if (kind == k.typedParameter) {
+      push(ts_node_child_by_field_id(parameter, f.type), outer, Mode::Read);
+      forEachNamedChild(parameter, [&](TSNode c) { visitParameter(c, outer, inner); });
+    } else if (kind == k.listSplatPattern || kind == k.dictionarySplatPattern) {
+      forEachNamedChild(parameter, [&](TSNode c) { visitParameter(c, outer, inner); });
+    }
+  }
+
+  // `import a.b` binds `a`; `import a.b as c` and `from m import x as c` bind `c`;
+  // `from m import x` binds `x`.
+  void visitImport(TSNode node, int scope, bool fromImport) {
+    uint32_t count = ts_node_named_child_count(node);
+    for (uint32_t i = 0; i < count; ++i) {
+      TSNode c = ts_node_named_child(node, i);
+      if (fromImport && i == 0)
+        continue; // module_name
+      if (is(c, k.aliasedImport)) {
+        push(ts_node_child_by_field_id(c, f.alias), scope, Mode::Bind);
+      } else if (is(c, k.dottedName)) {
+        TSNode bound = fromImport ? ts_node_named_child(c, ts_node_named_child_count(c) - 1)
+                                  : ts_node_named_child(c, 0);
+        push(bound, scope, Mode::Bind);
+      }
+    }
+  }
+};
+
+ScopeModel ScopeModel::build(TSNode root, llvm::StringRef source, llvm::StringRef file) {
+  ScopeModel model;
+  model.filePath = file.str();
+  model.sourceText = source;
+  ScopeBuilder builder(model, root);
+  builder.run();
+  return model;
+}
+
+std::optional<ResolvedName> ScopeModel::resolve(int scopeIndex, llvm::StringRef name) const {
+  auto inModule = [&]() -> std::optional<ResolvedName> { return ResolvedName{0, name.str()}; };
+  const Scope &start = scopes[scopeIndex];
+  if (start.globals.contains(name))
+    return inModule();
+  int current = scopeIndex;
+  bool first = true;
+  if (start.nonlocals.contains(name)) {
+    current = start.parent;
+    first = false;
+  }
+  for (; current >= 0; current = scopes[current].parent, first = false) {
+    const Scope &s = scopes[current];
+    if (!first && s.kind == ScopeKind::Class)
+      continue; // class bodies do not enclose the functions defined in them
+    if (s.globals.contains(name))
+      return inModule();
+    if (s.bindings.contains(name) && !s.nonlocals.contains(name))
+      return ResolvedName{current, name.str()};
+  }
+  return std::nullopt;
+}
+
+int ScopeModel::lambdaScope(TSNode lambda) const {
+  auto it = lambdaScopes.find(ts_node_start_byte(lambda));
+  return it == lambdaScopes.end() ? -1 : it->second;
+}
+
+std::vector<int> ScopeModel::functionsBoundTo(const ResolvedName &binding) const {
+  std::vector<int> functions;
+  for (int child : scopes[binding.scope].children)
+    if (scopes[child].kind == ScopeKind::Function && scopes[child].name == binding.name)
+      functions.push_back(child);
+  return functions;
+}
+
+bool ScopeModel::encloses(int outer, int inner) const {
+  for (int s = inner; s >= 0; s = scopes[s].parent)
+    if (s == outer)
+      return true;
+  return false;
+}
+
+std::string ScopeModel::bindingId(const ResolvedName &binding) const {
+  TSPoint start = ts_node_start_point(scopes[binding.scope].node);
+  return filePath + ":" + std::to_string(start.row + 1) + ":" + std::to_string(start.column + 1) +
+         ":" + binding.name;
+}
+
+SourceLocation ScopeModel::definitionOf(const ResolvedName &binding) const {
+  auto it = scopes[binding.scope].bindings.find(binding.name);
+  return it == scopes[binding.scope].bindings.end() ? SourceLocation{filePath}
+                                                      : it->second.definedAt;
+}
+
+} // namespace capcycle::python

@@ -1,0 +1,69 @@
+#include "facts/Facts.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+#include <gtest/gtest.h>
+
+using namespace capcycle;
+
+namespace {
+
+FactSet sampleFacts() {
+  FactSet facts;
+  SignalConnection connection;
+  connection.connectCall = {"a.py", 10, 5, 10, 40};
+  connection.receiver = {"t", "a.py:3:1:t", {"a.py", 4, 5, 4, 6}};
+  connection.receiverText = "t";
+  connection.signal = "transcribed";
+  connection.connectMethod = "connect";
+  connection.callbackName = "on_text";
+  connection.callbackKind = "nested-function";
+  connection.callbackDefinition = {"a.py", 6, 9, 6, 16};
+  connection.callbackArgument = {"a.py", 10, 31, 10, 38};
+  connection.captures = {{connection.receiver, {"a.py", 7, 9, 7, 10}},
+                         {{"done", "a.py:3:1:done", {"a.py", 5, 5, 5, 9}}, {"a.py", 8, 9, 8, 13}}};
+  facts.signalConnections.push_back(connection);
+  facts.boundTypes.push_back({"speech::Transcriber", "Transcriber", "speech", {"m.cpp", 20, 3, 20, 50}});
+  facts.notifications.push_back({Notification::Level::Error, "syntax error", {"b.py", 2, 1, 2, 1}});
+  return facts;
+}
+
+TEST(FactsJson, RoundTripKeepsEveryField) {
+  FactSet original = sampleFacts();
+  std::string text = llvm::formatv("{0}", toJSON(original)).str();
+  auto parsed = llvm::json::parse(text);
+  ASSERT_TRUE(bool(parsed)) << llvm::toString(parsed.takeError());
+  FactSet restored;
+  llvm::json::Path::Root root;
+  ASSERT_TRUE(fromJSON(*parsed, restored, root));
+  EXPECT_EQ(original, restored);
+}
+
+TEST(FactsJson, RejectsUnknownNotificationLevel) {
+  llvm::json::Value value = toJSON(sampleFacts());
+  llvm::json::Object *notification =
+      (*value.getAsObject()->getArray("notifications"))[0].getAsObject();
+  (*notification)["level"] = "fatal";
+  FactSet restored;
+  llvm::json::Path::Root root;
+  EXPECT_FALSE(fromJSON(value, restored, root));
+}
+
+TEST(FactsJson, RejectsMissingField) {
+  llvm::json::Value value = toJSON(sampleFacts());
+  value.getAsObject()->erase("boundTypes");
+  FactSet restored;
+  llvm::json::Path::Root root;
+  EXPECT_FALSE(fromJSON(value, restored, root));
+}
+
+TEST(FactsJson, AppendKeepsOrder) {
+  FactSet a = sampleFacts(), b = sampleFacts();
+  b.boundTypes[0].pythonName = "Other";
+  a.append(std::move(b));
+  ASSERT_EQ(a.boundTypes.size(), 2u);
+  EXPECT_EQ(a.boundTypes[1].pythonName, "Other");
+  EXPECT_EQ(a.signalConnections.size(), 2u);
+}
+
+} // namespace

@@ -1,0 +1,187 @@
+#include "CommandLine.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringRef.h"
+
+namespace capcycle {
+
+const char *const UsageText = R"(capcycle - finds callback-capture reference cycles in Python binding code
+
+usage:
+  capcycle scan  [PATH...] [-p BUILD_DIR] [--format text|sarif|json] [-o FILE]
+                 [--select IDS] [--ignore IDS] [--exit-zero] [-j N] [-- CLANG_FLAGS...]
+  capcycle facts [PATH...] [-p BUILD_DIR] [-o FILE] [-j N] [-- CLANG_FLAGS...]
+  capcycle rules [--format text|json]
+  capcycle --version | --help
+
+PATH          .py files and directories (searched for .py files), C++ files (.cpp, .cc,
+              .cxx); default: the current directory
+-p BUILD_DIR  directory with compile_commands.json for the C++ translation units
+-- FLAGS      compile flags for C++ files given as PATH (like clang-tidy)
+--format      output format: text (gcc style, default), sarif (SARIF 2.1.0), json
+-o FILE       write the report to FILE (atomically) instead of standard output
+--select IDS  comma-separated rule ids or prefixes to run (ALL: every rule); default: the
+              rules enabled by default (see `capcycle rules`)
+--ignore IDS  comma-separated rule ids or prefixes not to run
+--exit-zero   exit 0 even when there are findings (2 still means an error)
+-j N          analyse N files in parallel (default: one per core)
+--color=WHEN  auto (default: on a terminal, unless NO_COLOR is set), always, never
+
+exit status: 0 no findings, 1 findings, 2 usage or fatal error
+)";
+
+namespace {
+
+llvm::Error usageError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+std::vector<std::string> splitIds(llvm::StringRef list) {
+  llvm::SmallVector<llvm::StringRef> parts;
+  list.split(parts, ',', -1, /*KeepEmpty=*/false);
+  std::vector<std::string> ids;
+  for (llvm::StringRef part : parts)
+    ids.push_back(part.trim().upper());
+  return ids;
+}
+
+class Parser {
+public:
+  explicit Parser(const std::vector<std::string> &args) : args(args) {}
+
+  llvm::Expected<CommandLine> parse() {
+    if (args.empty())
+      return out.command = Command::Help, out;
+    llvm::StringRef first = args[0];
+    if (first == "--help" || first == "-h" || first == "help")
+      return out.command = Command::Help, out;
+    if (first == "--version")
+      return out.command = Command::Version, out;
+    if (first == "scan")
+      out.command = Command::Scan;
+    else if (first == "facts")
+      out.command = Command::Facts;
+    else if (first == "rules")
+      out.command = Command::Rules;
+    else
+      return usageError("unknown command '" + first +
+                        "' (expected scan, facts or rules; see capcycle --help)");
+    for (index = 1; index < args.size(); ++index)
+      if (llvm::Error error = option(args[index]))
+        return error;
+    if (out.paths.empty())
+      out.paths.push_back(".");
+    return out;
+  }
+
+private:
+  const std::vector<std::string> &args;
+  size_t index = 0;
+  CommandLine out;
+
+  // The value of `--name=value` or of `--name value`.
+  llvm::Expected<std::string> value(llvm::StringRef arg, llvm::StringRef name) {
+    if (arg.size() > name.size() && arg[name.size()] == '=')
+      return arg.substr(name.size() + 1).str();
+    if (index + 1 >= args.size())
+      return usageError("option " + name + " needs a value");
+    return args[++index];
+  }
+
+  static bool is(llvm::StringRef arg, llvm::StringRef name) {
+    return arg == name || arg.starts_with((name + "=").str());
+  }
+
+  llvm::Error option(llvm::StringRef arg) {
+    bool scanning = out.command != Command::Rules;
+    if (arg == "--") {
+      out.clangArgs.assign(args.begin() + index + 1, args.end());
+      index = args.size();
+      return llvm::Error::success();
+    }
+    if (arg == "--help" || arg == "-h")
+      return out.command = Command::Help, llvm::Error::success();
+    if (is(arg, "--format"))
+      return withValue(arg, "--format", [&](llvm::StringRef v) { return format(v); });
+    if (scanning && (is(arg, "-o") || is(arg, "--output")))
+      return withValue(arg, arg.starts_with("-o") ? "-o" : "--output",
+                       [&](llvm::StringRef v) { return out.outputFile = v.str(), ok(); });
+    if (scanning && (arg == "-p" || arg.starts_with("-p=")))
+      return withValue(arg, "-p", [&](llvm::StringRef v) { return out.buildDir = v.str(), ok(); });
+    if (scanning && (arg == "-j" || arg.starts_with("-j=")))
+      return withValue(arg, "-j", [&](llvm::StringRef v) { return jobs(v); });
+    if (out.command == Command::Scan && is(arg, "--select"))
+      return withValue(arg, "--select",
+                       [&](llvm::StringRef v) { return append(out.select, v), ok(); });
+    if (out.command == Command::Scan && is(arg, "--ignore"))
+      return withValue(arg, "--ignore",
+                       [&](llvm::StringRef v) { return append(out.ignore, v), ok(); });
+    if (out.command == Command::Scan && arg == "--exit-zero")
+      return out.exitZero = true, ok();
+    if (is(arg, "--color"))
+      return withValue(arg, "--color", [&](llvm::StringRef v) { return color(v); });
+    if (arg.starts_with("-") && arg != "-")
+      return usageError("unknown option '" + arg + "' for capcycle " + args[0] +
+                        " (see capcycle --help)");
+    if (!scanning)
+      return usageError("capcycle rules takes no paths");
+    out.paths.push_back(arg.str());
+    return ok();
+  }
+
+  static llvm::Error ok() { return llvm::Error::success(); }
+
+  template <typename Fn> llvm::Error withValue(llvm::StringRef arg, llvm::StringRef name, Fn fn) {
+    auto v = value(arg, name);
+    if (!v)
+      return v.takeError();
+    return fn(*v);
+  }
+
+  static void append(std::vector<std::string> &list, llvm::StringRef v) {
+    for (std::string &id : splitIds(v))
+      list.push_back(std::move(id));
+  }
+
+  llvm::Error format(llvm::StringRef v) {
+    if (v == "text")
+      out.format = OutputFormat::Text;
+    else if (v == "sarif" && out.command != Command::Rules)
+      out.format = OutputFormat::Sarif;
+    else if (v == "json")
+      out.format = OutputFormat::Json;
+    else
+      return usageError("unknown format '" + v + "' for capcycle " + args[0] +
+                        (out.command == Command::Rules ? " (expected text or json)"
+                                                       : " (expected text, sarif or json)"));
+    return ok();
+  }
+
+  llvm::Error jobs(llvm::StringRef v) {
+    unsigned n = 0;
+    if (v.getAsInteger(10, n) || n == 0)
+      return usageError("-j needs a positive number, not '" + v + "'");
+    out.jobs = n;
+    return ok();
+  }
+
+  llvm::Error color(llvm::StringRef v) {
+    if (v == "auto")
+      out.color = CommandLine::Color::Auto;
+    else if (v == "always")
+      out.color = CommandLine::Color::Always;
+    else if (v == "never")
+      out.color = CommandLine::Color::Never;
+    else
+      return usageError("--color needs auto, always or never, not '" + v + "'");
+    return ok();
+  }
+};
+
+} // namespace
+
+llvm::Expected<CommandLine> parseCommandLine(const std::vector<std::string> &args) {
+  return Parser(args).parse();
+}
+
+} // namespace capcycle
