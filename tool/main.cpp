@@ -55,7 +55,7 @@ llvm::Expected<FactSet> gatherFacts(const CommandLine &cli) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "build directory '%s' (-p) does not exist",
                                    cli.buildDir.c_str());
-  unsigned jobs = cli.jobs ? cli.jobs : llvm::get_physical_cores();
+  unsigned jobs = cli.jobs ? cli.jobs : llvm::hardware_concurrency().compute_thread_count();
   FactSet facts = analyzePythonFiles(sources->python, {std::max(1u, jobs)});
   if (!sources->cpp.empty() || !cli.buildDir.empty()) {
     CppInput cpp;

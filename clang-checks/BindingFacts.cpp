@@ -1,0 +1,249 @@
+#include "BindingFacts.h"
+
+#include "BoundTypeCollector.h"
+#include "FactLocation.h"
+#include "FirstErrorRecorder.h"
+
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "clang/Basic/FileManager.h"
+#include "clang/Tooling/ArgumentsAdjusters.h"
+#include "clang/Tooling/JSONCompilationDatabase.h"
+#include "clang/Tooling/Tooling.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/VirtualFileSystem.h"
+
+#include <algorithm>
+#include <exception>
+#include <memory>
+#include <set>
+
+namespace capcycle {
+
+namespace {
+using clang::tooling::CompilationDatabase;
+using clang::tooling::CompileCommand;
+
+// One compiler run: the command, and how facts name its files.
+struct TranslationUnitJob {
+  CompileCommand command;
+  TranslationUnitPaths paths;
+};
+
+std::string absolutePath(llvm::StringRef path, llvm::StringRef base) {
+  llvm::SmallString<256> absolute(path);
+  if (!llvm::sys::path::is_absolute(absolute))
+    llvm::sys::fs::make_absolute(base, absolute);
+  llvm::sys::path::remove_dots(absolute, /*remove_dot_dot=*/true);
+  return std::string(absolute);
+}
+
+std::string currentDirectory() {
+  llvm::SmallString<256> directory;
+  if (llvm::sys::fs::current_path(directory))
+    return ".";
+  return std::string(directory);
+}
+
+Notification errorAbout(std::string file, std::string message) {
+  Notification notification;
+  notification.level = Notification::Level::Error;
+  notification.message = std::move(message);
+  notification.location.file = std::move(file);
+  return notification;
+}
+
+std::unique_ptr<CompilationDatabase>
+loadCompilationDatabase(llvm::StringRef buildDir, std::vector<Notification> &notifications) {
+  if (buildDir.empty())
+    return nullptr;
+  llvm::SmallString<256> databasePath(absolutePath(buildDir, currentDirectory()));
+  llvm::sys::path::append(databasePath, "compile_commands.json");
+  if (!llvm::sys::fs::exists(databasePath)) {
+    notifications.push_back(errorAbout(
+        std::string(databasePath), "no compilation database here (is -p the build directory?)"));
+    return nullptr;
+  }
+  // LLVM's reader parses with its YAML scanner, which prints syntax errors to stderr; a JSON
+  // check first turns them into a notification with the position.
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> text =
+      llvm::MemoryBuffer::getFile(databasePath);
+  if (!text) {
+    notifications.push_back(
+        errorAbout(std::string(databasePath), "cannot read: " + text.getError().message()));
+    return nullptr;
+  }
+  if (llvm::Expected<llvm::json::Value> parsed = llvm::json::parse((*text)->getBuffer()); !parsed) {
+    notifications.push_back(
+        errorAbout(std::string(databasePath), "cannot read compilation database: invalid JSON " +
+                                                  llvm::toString(parsed.takeError())));
+    return nullptr;
+  }
+  std::string problem;
+  std::unique_ptr<CompilationDatabase> database =
+      clang::tooling::JSONCompilationDatabase::loadFromFile(
+          databasePath, problem, clang::tooling::JSONCommandLineSyntax::AutoDetect);
+  if (!database) {
+    notifications.push_back(
+        errorAbout(std::string(databasePath), "cannot read compilation database: " + problem));
+    return nullptr;
+  }
+  // What clang-tidy's database loader also does: expand @response files (long CMake/Ninja
+  // commands), and take --target/--driver-mode from compiler names like x86_64-linux-gnu-g++.
+  database =
+      clang::tooling::expandResponseFiles(std::move(database), llvm::vfs::getRealFileSystem());
+  return clang::tooling::inferTargetAndDriverMode(std::move(database));
+}
+
+bool isUnderAny(llvm::StringRef file, const std::vector<std::string> &roots) {
+  return std::any_of(roots.begin(), roots.end(), [&](const std::string &root) {
+    llvm::StringRef rest = file;
+    llvm::StringRef rootPath = llvm::StringRef(root).rtrim('/');
+    return rest.consume_front(rootPath) && (rest.empty() || rest.starts_with("/"));
+  });
+}
+
+// The database's commands for TUs under pathFilter. Facts name these files absolutely: a
+// database "file" may be relative to its "directory", which means nothing to the user.
+void planDatabaseUnits(const CompilationDatabase &database,
+                       const std::vector<std::string> &pathFilter,
+                       std::vector<TranslationUnitJob> &jobs) {
+  std::vector<std::string> roots;
+  for (const std::string &root : pathFilter)
+    roots.push_back(absolutePath(root, currentDirectory()));
+  for (CompileCommand &command : database.getAllCompileCommands()) {
+    std::string file = absolutePath(command.Filename, command.Directory);
+    if (!roots.empty() && !isUnderAny(file, roots))
+      continue;
+    TranslationUnitPaths paths{file, command.Directory};
+    jobs.push_back({std::move(command), std::move(paths)});
+  }
+}
+
+// A file given directly keeps the name the user gave it.
+void planGivenFile(const std::string &file, const CompilationDatabase *database,
+                   const std::vector<std::string> &extraArgs,
+                   std::vector<TranslationUnitJob> &jobs) {
+  std::string directory = currentDirectory();
+  std::vector<CompileCommand> commands;
+  if (database)
+    commands = database->getCompileCommands(absolutePath(file, directory));
+  if (commands.empty()) {
+    std::vector<std::string> commandLine{"clang++"};
+    commandLine.insert(commandLine.end(), extraArgs.begin(), extraArgs.end());
+    commandLine.push_back(file);
+    commands.emplace_back(directory, file, std::move(commandLine), "");
+  }
+  for (CompileCommand &command : commands) {
+    TranslationUnitPaths paths{file, command.Directory};
+    jobs.push_back({std::move(command), std::move(paths)});
+  }
+}
+
+std::vector<TranslationUnitJob> planTranslationUnits(const CppInput &input,
+                                                     const CompilationDatabase *database) {
+  std::vector<TranslationUnitJob> jobs;
+  if (database)
+    planDatabaseUnits(*database, input.pathFilter, jobs);
+  std::set<std::string> planned;
+  for (const TranslationUnitJob &job : jobs)
+    planned.insert(job.paths.mainFile);
+  std::string directory = currentDirectory();
+  for (const std::string &file : input.files)
+    if (planned.insert(absolutePath(file, directory)).second)
+      planGivenFile(file, database, input.extraArgs, jobs);
+  return jobs;
+}
+
+clang::tooling::ArgumentsAdjuster analysisArguments(const std::string &resourceDir) {
+  using namespace clang::tooling;
+  // Appended, so they win over the build's own flags: the builtin headers must be those of the
+  // Clang we run (not of the compiler the build used), and a -Werror build must not turn
+  // warnings into "this TU failed". Without carets, Clang also stops printing its
+  // "N errors generated." summary to stderr.
+  ArgumentsAdjuster ours = getInsertArgumentAdjuster(
+      CommandLineArguments{"-resource-dir=" + resourceDir, "-Wno-error", "-fno-caret-diagnostics"},
+      ArgumentInsertPosition::END);
+  return combineAdjusters(
+      combineAdjusters(getClangStripOutputAdjuster(), getClangStripDependencyFileAdjuster()),
+      combineAdjusters(getClangSyntaxOnlyAdjuster(), ours));
+}
+
+// A file system whose working directory is the command's, without changing the process's.
+llvm::IntrusiveRefCntPtr<clang::FileManager> filesSeenFrom(const std::string &directory) {
+  llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> fileSystem(
+      llvm::vfs::createPhysicalFileSystem().release());
+  fileSystem->setCurrentWorkingDirectory(directory);
+  return llvm::makeIntrusiveRefCnt<clang::FileManager>(clang::FileSystemOptions(), fileSystem);
+}
+
+FactSet analyzeTranslationUnit(const TranslationUnitJob &job,
+                               const clang::tooling::ArgumentsAdjuster &adjustArguments) {
+  FactSet facts;
+  if (!llvm::sys::fs::exists(absolutePath(job.command.Filename, job.command.Directory))) {
+    facts.notifications.push_back(errorAbout(job.paths.mainFile, "no such file"));
+    return facts;
+  }
+  std::vector<std::string> arguments =
+      adjustArguments(job.command.CommandLine, job.command.Filename);
+  if (arguments.empty()) {
+    facts.notifications.push_back(errorAbout(job.paths.mainFile, "empty compile command"));
+    return facts;
+  }
+
+  clang::ast_matchers::MatchFinder finder;
+  BoundTypeCollector boundTypes(job.paths, facts.boundTypes);
+  boundTypes.registerMatchers(finder);
+  std::unique_ptr<clang::tooling::FrontendActionFactory> action =
+      clang::tooling::newFrontendActionFactory(&finder);
+  llvm::IntrusiveRefCntPtr<clang::FileManager> files = filesSeenFrom(job.command.Directory);
+  FirstErrorRecorder diagnostics(job.paths);
+  clang::tooling::ToolInvocation invocation(std::move(arguments), action.get(), files.get(),
+                                            std::make_shared<clang::PCHContainerOperations>());
+  invocation.setDiagnosticConsumer(&diagnostics);
+  bool parsed = invocation.run();
+
+  if (diagnostics.firstError())
+    facts.notifications.push_back(*diagnostics.firstError());
+  else if (!parsed)
+    facts.notifications.push_back(
+        errorAbout(job.paths.mainFile, "clang could not process this file"));
+  return facts;
+}
+
+// The same class can reach the facts twice, e.g. from two compile commands for one file.
+void dropRepeatedBoundTypes(std::vector<BoundType> &boundTypes) {
+  std::vector<BoundType> unique;
+  for (BoundType &type : boundTypes)
+    if (std::find(unique.begin(), unique.end(), type) == unique.end())
+      unique.push_back(std::move(type));
+  boundTypes = std::move(unique);
+}
+} // namespace
+
+FactSet collectBindingFacts(const CppInput &input) {
+  FactSet facts;
+  try {
+    std::unique_ptr<CompilationDatabase> database =
+        loadCompilationDatabase(input.buildDir, facts.notifications);
+    clang::tooling::ArgumentsAdjuster adjustArguments = analysisArguments(findClangResourceDir());
+    for (const TranslationUnitJob &job : planTranslationUnits(input, database.get())) {
+      try {
+        facts.append(analyzeTranslationUnit(job, adjustArguments));
+      } catch (const std::exception &problem) {
+        facts.notifications.push_back(
+            errorAbout(job.paths.mainFile, std::string("internal error: ") + problem.what()));
+      }
+    }
+  } catch (const std::exception &problem) {
+    facts.notifications.push_back(
+        errorAbout(input.buildDir, std::string("internal error: ") + problem.what()));
+  }
+  dropRepeatedBoundTypes(facts.boundTypes);
+  return facts;
+}
+
+} // namespace capcycle
