@@ -1,7 +1,8 @@
 #include "PythonFrontend.h"
 
 #include "ScopeModel.h"
-#include "SignalConnectionCollector.h"
+#include "CallbackRegistrationCollector.h"
+#include "FinalizerReleaseCollector.h"
 
 #include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -112,7 +113,8 @@ FactSet analyzePythonSource(llvm::StringRef path, llvm::StringRef source,
     return facts;
   }
   ScopeModel model = ScopeModel::build(root, source, path);
-  facts.signalConnections = python::collectSignalConnections(model);
+  facts.finalizerReleases = python::collectFinalizerReleases(model);
+  facts.callbackRegistrations = python::collectCallbackRegistrations(model);
   return facts;
 }
 

@@ -28,7 +28,9 @@ const NodeKinds &kinds() {
       symbol("call"), symbol("except_clause"), symbol("pattern_list"), symbol("tuple_pattern"),
       symbol("list_pattern"), symbol("tuple"), symbol("list"), symbol("parenthesized_expression"),
       symbol("list_splat"), symbol("as_pattern_target"), symbol("expression_list"),
-      symbol("argument_list"), symbol("comment"),
+      symbol("argument_list"), symbol("comment"), symbol("none"), symbol("return_statement"),
+      symbol("block"), symbol("expression_statement"), symbol("finally_clause"),
+      symbol("try_statement"), symbol("with_statement"), symbol("await"), symbol("string"),
   };
   return k;
 }

@@ -20,7 +20,8 @@ struct NodeKinds {
       asPattern, importStatement, importFromStatement, aliasedImport, dottedName,
       globalStatement, nonlocalStatement, namedExpression, attribute, keywordArgument, call,
       exceptClause, patternList, tuplePattern, listPattern, tuple, list, parenthesizedExpression,
-      listSplat, asPatternTarget, expressionList, argumentList, comment;
+      listSplat, asPatternTarget, expressionList, argumentList, comment, none, returnStatement,
+      block, expressionStatement, finallyClause, tryStatement, withStatement, await, string;
 };
 
 struct FieldIds {

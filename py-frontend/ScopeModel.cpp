@@ -12,7 +12,15 @@ struct WorkItem {
   int scope;
   Mode mode;
   int defaultOf;
+  bool weak = false; // under a weakref.ref / proxy / WeakMethod call
 };
+
+// Calls whose arguments are held weakly. Matched on the callee as written; an import alias of
+// the weakref module is resolved by the caller (see isWeakReferenceCall).
+bool isWeakReferenceFunction(llvm::StringRef qualified) {
+  return qualified == "weakref.ref" || qualified == "weakref.proxy" ||
+         qualified == "weakref.WeakMethod";
+}
 } // namespace
 
 // One iterative walk (explicit stack, one reused cursor), so 10,000 nested parentheses cannot
@@ -53,21 +61,21 @@ private:
     return index;
   }
 
-  void push(TSNode node, int scope, Mode mode, int defaultOf = -1) {
+  void push(TSNode node, int scope, Mode mode, int defaultOf = -1, bool weak = false) {
     if (!ts_node_is_null(node))
-      stack.push_back({node, scope, mode, defaultOf});
+      stack.push_back({node, scope, mode, defaultOf, weak});
   }
 
   // Children are pushed in reverse so that they are visited in source order: the first binding
   // of a name is then the first one in the file.
-  void pushChildren(TSNode node, int scope, Mode mode, int defaultOf) {
+  void pushChildren(TSNode node, int scope, Mode mode, int defaultOf, bool weak = false) {
     size_t first = stack.size();
     ts_tree_cursor_reset(&cursor, node);
     if (ts_tree_cursor_goto_first_child(&cursor)) {
       do {
         TSNode child = ts_tree_cursor_current_node(&cursor);
         if (ts_node_is_named(child))
-          stack.push_back({child, scope, mode, defaultOf});
+          stack.push_back({child, scope, mode, defaultOf, weak});
       } while (ts_tree_cursor_goto_next_sibling(&cursor));
     }
     std::reverse(stack.begin() + first, stack.end());
@@ -79,13 +87,59 @@ private:
       fn(ts_node_named_child(node, i));
   }
 
-  void bind(int scope, TSNode identifier) {
-    model.scopes[scope].bindings.try_emplace(text(identifier), NameBinding{location(identifier)});
+  NameBinding &bind(int scope, TSNode identifier, BindingKind kind = BindingKind::Other) {
+    auto [it, inserted] = model.scopes[scope].bindings.try_emplace(text(identifier));
+    NameBinding &binding = it->second;
+    if (inserted) {
+      binding.definedAt = location(identifier);
+      binding.kind = kind;
+    }
+    ++binding.count;
+    return binding;
   }
 
   void reference(const WorkItem &item) {
     model.scopes[item.scope].references.push_back(
-        {text(item.node).str(), item.scope, item.defaultOf, location(item.node)});
+        {text(item.node).str(), item.scope, item.defaultOf, item.weak, location(item.node)});
+  }
+
+  // `weakref.ref(x)`, or `ref(x)` after `from weakref import ref`.
+  bool isWeakReferenceCall(TSNode function, int scope) const {
+    llvm::StringRef callee = text(function);
+    if (isWeakReferenceFunction(callee))
+      return true;
+    if (!is(function, k.identifier))
+      return false;
+    auto resolved = model.resolve(scope, callee);
+    const NameBinding *binding = resolved ? model.binding(*resolved) : nullptr;
+    return binding && binding->kind == BindingKind::Import &&
+           isWeakReferenceFunction(binding->importPath);
+  }
+
+  // `name = value` keeps its value for type and alias resolution; `self.x = value` in a method
+  // records what instances of the class hold.
+  void visitAssignmentTarget(TSNode left, TSNode right, int scope, bool plainAssignment) {
+    if (plainAssignment && is(left, k.identifier)) {
+      if (is(right, k.none)) // `x = None` may break a cycle through x
+        model.assignmentSites.push_back({ts_node_parent(left), scope});
+      NameBinding &binding = bind(scope, left, BindingKind::Assignment);
+      if (binding.count == 1)
+        binding.value = right;
+      return;
+    }
+    if (is(left, k.attribute)) {
+      model.assignmentSites.push_back({ts_node_parent(left), scope});
+      TSNode object = ts_node_child_by_field_id(left, f.object);
+      const Scope &s = model.scopes[scope];
+      if (plainAssignment && is(object, k.identifier) && !s.firstParameter.empty() &&
+          text(object) == s.firstParameter && s.parent >= 0 &&
+          model.scopes[s.parent].kind == ScopeKind::Class) {
+        TSNode attribute = ts_node_child_by_field_id(left, f.attributeName);
+        model.scopes[s.parent].attributeAssignments.push_back(
+            {text(attribute).str(), right, scope});
+      }
+    }
+    push(left, scope, Mode::Bind);
   }
 
   bool passesModeThrough(TSSymbol kind) const {
@@ -113,7 +167,7 @@ private:
     } else if (kind == k.functionDefinition || kind == k.lambda) {
       visitCallable(item);
     } else if (kind == k.classDefinition) {
-      push(child(f.name), item.scope, Mode::Bind);
+      bind(item.scope, child(f.name), BindingKind::Class);
       push(child(f.superclasses), item.scope, Mode::Read);
       TSNode name = child(f.name);
       int body = newScope(ScopeKind::Class, item.scope, node, text(name), location(name));
@@ -123,10 +177,12 @@ private:
       int inner = newScope(ScopeKind::Comprehension, item.scope, node, "<comprehension>",
                            location(node));
       pushChildren(node, inner, Mode::Read, -1);
-    } else if (kind == k.assignment || kind == k.augmentedAssignment ||
-               kind == k.forStatement || kind == k.forInClause) {
+    } else if (kind == k.assignment || kind == k.augmentedAssignment) {
       push(child(f.right), item.scope, Mode::Read);
       push(child(f.type), item.scope, Mode::Read);
+      visitAssignmentTarget(child(f.left), child(f.right), item.scope, kind == k.assignment);
+    } else if (kind == k.forStatement || kind == k.forInClause) {
+      push(child(f.right), item.scope, Mode::Read);
       push(child(f.left), item.scope, Mode::Bind);
       if (kind == k.forStatement) {
         push(child(f.body), item.scope, Mode::Read);
@@ -159,18 +215,21 @@ private:
       push(child(f.value), item.scope, Mode::Read, item.defaultOf);
       push(child(f.name), target, Mode::Bind);
     } else if (kind == k.attribute) {
-      push(child(f.object), item.scope, Mode::Read, item.defaultOf);
+      push(child(f.object), item.scope, Mode::Read, item.defaultOf, item.weak);
     } else if (kind == k.keywordArgument) {
-      push(child(f.value), item.scope, Mode::Read, item.defaultOf);
+      push(child(f.value), item.scope, Mode::Read, item.defaultOf, item.weak);
     } else if (kind == k.call) {
-      if (is(child(f.function), k.attribute))
-        model.calls.push_back({node, item.scope});
-      pushChildren(node, item.scope, Mode::Read, item.defaultOf);
+      model.callSites.push_back({node, item.scope});
+      TSNode function = child(f.function);
+      bool weak = item.weak || isWeakReferenceCall(function, item.scope);
+      push(ts_node_child_by_field_id(node, f.arguments), item.scope, Mode::Read, item.defaultOf,
+           weak);
+      push(function, item.scope, Mode::Read, item.defaultOf, item.weak);
     } else if (kind == k.comment) {
       // nothing to see
     } else {
       Mode mode = passesModeThrough(kind) ? item.mode : Mode::Read;
-      pushChildren(node, item.scope, mode, item.defaultOf);
+      pushChildren(node, item.scope, mode, item.defaultOf, item.weak);
     }
   }
 
@@ -189,41 +248,69 @@ private:
     if (!ts_node_is_null(parameters))
       forEachNamedChild(parameters, [&](TSNode p) { visitParameter(p, item.scope, inner); });
     if (!isLambda)
-      push(name, item.scope, Mode::Bind);
+      bind(item.scope, name, BindingKind::Function);
   }
 
   // Parameter names bind in the callable's scope; defaults and annotations are evaluated in the
   // enclosing scope when the def/lambda runs, and defaults stay referenced by the callable.
   void visitParameter(TSNode parameter, int outer, int inner) {
     TSSymbol kind = ts_node_symbol(parameter);
+    TSNode declared = firstName(parameter);
+    bool declares = kind == k.identifier || kind == k.defaultParameter ||
+                    kind == k.typedDefaultParameter; // the others recurse to an identifier
+    if (!ts_node_is_null(declared) && declares) {
+      Scope &callable = model.scopes[inner];
+      if (callable.parameters.empty())
+        callable.firstParameter = text(declared).str();
+      callable.parameters.push_back(text(declared).str());
+    }
     if (kind == k.identifier) {
-      bind(inner, parameter);
+      bind(inner, parameter, BindingKind::Parameter);
     } else if (kind == k.defaultParameter || kind == k.typedDefaultParameter) {
       push(ts_node_child_by_field_id(parameter, f.value), outer, Mode::Read, inner);
       push(ts_node_child_by_field_id(parameter, f.type), outer, Mode::Read);
       push(ts_node_child_by_field_id(parameter, f.name), inner, Mode::Bind);
     } else if (kind == k.typedParameter) {
-      push(ts_node_child_by_field_id(parameter, f.type), outer, Mode::Read);
-      forEachNamedChild(parameter, [&](TSNode c) { visitParameter(c, outer, inner); });
+      TSNode type = ts_node_child_by_field_id(parameter, f.type);
+      push(type, outer, Mode::Read);
+      forEachNamedChild(parameter, [&](TSNode c) {
+        if (!ts_node_eq(c, type))
+          visitParameter(c, outer, inner);
+      });
     } else if (kind == k.listSplatPattern || kind == k.dictionarySplatPattern) {
       forEachNamedChild(parameter, [&](TSNode c) { visitParameter(c, outer, inner); });
     }
   }
 
+  // The name a parameter node declares (`x`, `x: int`, `x=1`, `*args`), or a null node.
+  TSNode firstName(TSNode parameter) const {
+    for (TSNode node = parameter; !ts_node_is_null(node);) {
+      if (is(node, k.identifier))
+        return node;
+      TSNode name = ts_node_child_by_field_id(node, f.name);
+      node = ts_node_is_null(name) ? ts_node_named_child(node, 0) : name;
+    }
+    return {};
+  }
+
   // `import a.b` binds `a`; `import a.b as c` and `from m import x as c` bind `c`;
   // `from m import x` binds `x`.
   void visitImport(TSNode node, int scope, bool fromImport) {
+    TSNode module = fromImport ? ts_node_child_by_field_id(node, f.moduleName) : TSNode{};
+    std::string prefix = ts_node_is_null(module) ? "" : text(module).str() + ".";
     uint32_t count = ts_node_named_child_count(node);
-    for (uint32_t i = 0; i < count; ++i) {
+    for (uint32_t i = fromImport ? 1 : 0; i < count; ++i) {
       TSNode c = ts_node_named_child(node, i);
-      if (fromImport && i == 0)
-        continue; // module_name
       if (is(c, k.aliasedImport)) {
-        push(ts_node_child_by_field_id(c, f.alias), scope, Mode::Bind);
+        TSNode alias = ts_node_child_by_field_id(c, f.alias);
+        TSNode name = ts_node_child_by_field_id(c, f.name);
+        if (!ts_node_is_null(alias))
+          bind(scope, alias, BindingKind::Import).importPath = prefix + text(name).str();
       } else if (is(c, k.dottedName)) {
         TSNode bound = fromImport ? ts_node_named_child(c, ts_node_named_child_count(c) - 1)
                                   : ts_node_named_child(c, 0);
-        push(bound, scope, Mode::Bind);
+        std::string path = fromImport ? prefix + text(c).str() : text(bound).str();
+        bind(scope, bound, BindingKind::Import).importPath = path;
       }
     }
   }
@@ -261,6 +348,34 @@ std::optional<ResolvedName> ScopeModel::resolve(int scopeIndex, llvm::StringRef 
   return std::nullopt;
 }
 
+const NameBinding *ScopeModel::binding(const ResolvedName &name) const {
+  auto it = scopes[name.scope].bindings.find(name.name);
+  return it == scopes[name.scope].bindings.end() ? nullptr : &it->second;
+}
+
+int ScopeModel::classBoundTo(const ResolvedName &binding) const {
+  for (int child : scopes[binding.scope].children)
+    if (scopes[child].kind == ScopeKind::Class && scopes[child].name == binding.name)
+      return child;
+  return -1;
+}
+
+int ScopeModel::enclosingClass(int scope) const {
+  const Scope &s = scopes[scope];
+  return s.kind == ScopeKind::Function && s.parent >= 0 &&
+                 scopes[s.parent].kind == ScopeKind::Class
+             ? s.parent
+             : -1;
+}
+
+int ScopeModel::methodOf(int classScope, llvm::StringRef name) const {
+  int found = -1;
+  for (int child : scopes[classScope].children)
+    if (scopes[child].kind == ScopeKind::Function && scopes[child].name == name)
+      found = child; // the last def wins, as at run time
+  return found;
+}
+
 int ScopeModel::lambdaScope(TSNode lambda) const {
   auto it = lambdaScopes.find(ts_node_start_byte(lambda));
   return it == lambdaScopes.end() ? -1 : it->second;
@@ -282,6 +397,9 @@ bool ScopeModel::encloses(int outer, int inner) const {
 }
 
 std::string ScopeModel::bindingId(const ResolvedName &binding) const {
+  // Module names need no position (and a def at 1:1 must not share the module's).
+  if (scopes[binding.scope].kind == ScopeKind::Module)
+    return filePath + "::" + binding.name;
   TSPoint start = ts_node_start_point(scopes[binding.scope].node);
   return filePath + ":" + std::to_string(start.row + 1) + ":" + std::to_string(start.column + 1) +
          ":" + binding.name;

@@ -18,15 +18,29 @@ namespace capcycle::python {
 
 enum class ScopeKind { Module, Function, Lambda, Class, Comprehension };
 
+enum class BindingKind { Assignment, Parameter, Import, Function, Class, Other };
+
 struct NameBinding {
-  SourceLocation definedAt; // first place the scope binds the name
+  SourceLocation definedAt;    // first place the scope binds the name
+  BindingKind kind = BindingKind::Other;
+  unsigned count = 0;          // how many statements bind it (1: a single assignment)
+  TSNode value{};              // `name = value`: the value of the first plain assignment
+  std::string importPath;      // Import: `import a.b as c` -> "a.b", `from m import x` -> "m.x"
 };
 
 struct NameReference {
   std::string name;
   int scope;          // scope the reference is evaluated in
   int defaultOf = -1; // callable whose parameter default contains it, if any
+  bool weak = false;  // inside weakref.ref(...) / weakref.proxy(...) / weakref.WeakMethod(...)
   SourceLocation location;
+};
+
+// `self.attr = value` inside a method: what instances of the class hold.
+struct AttributeAssignment {
+  std::string attribute;
+  TSNode value;
+  int scope; // the method the assignment is evaluated in
 };
 
 struct Scope {
@@ -38,6 +52,9 @@ struct Scope {
   std::vector<int> children;
   std::vector<NameReference> references;
   llvm::StringMap<NameBinding> bindings;
+  std::string firstParameter;   // functions: `self` of a method
+  std::vector<std::string> parameters; // functions and lambdas, in order
+  std::vector<AttributeAssignment> attributeAssignments; // classes: `self.x = ...` in methods
   llvm::StringSet<> globals;
   llvm::StringSet<> nonlocals;
 };
@@ -48,10 +65,10 @@ struct ResolvedName {
   std::string name;
 };
 
-// A call whose function is an attribute, e.g. `x.sig.connect(cb)`: the candidates a collector
-// examines, recorded by the same walk so that nobody walks the tree twice.
-struct AttributeCall {
-  TSNode call;
+// Calls and assignments a collector examines (`x.sig.connect(cb)`, `x.on_message = cb`),
+// recorded by the same walk so that nobody walks the tree twice.
+struct Site {
+  TSNode node; // a call, assignment or augmented_assignment
   int scope;
 };
 
@@ -62,7 +79,9 @@ public:
   const Scope &scope(int index) const { return scopes[index]; }
   llvm::StringRef file() const { return filePath; }
   llvm::StringRef source() const { return sourceText; }
-  const std::vector<AttributeCall> &attributeCalls() const { return calls; }
+  const std::vector<Site> &calls() const { return callSites; }
+  const std::vector<Site> &assignments() const { return assignmentSites; }
+  int scopeCount() const { return scopes.size(); }
 
   // LEGB resolution of `name` as read in `scope`; nullopt for builtins and undefined names.
   std::optional<ResolvedName> resolve(int scope, llvm::StringRef name) const;
@@ -70,6 +89,13 @@ public:
   int lambdaScope(TSNode lambda) const;
   // The function scopes created by `def name` statements binding `binding`.
   std::vector<int> functionsBoundTo(const ResolvedName &binding) const;
+  // The class scope created by `class name` binding `binding`, or -1.
+  int classBoundTo(const ResolvedName &binding) const;
+  const NameBinding *binding(const ResolvedName &name) const;
+  // The nearest class whose method `scope` is (for `self`), or -1.
+  int enclosingClass(int scope) const;
+  // The function scope `def` with this name directly in a class body, or -1.
+  int methodOf(int classScope, llvm::StringRef name) const;
   bool encloses(int outer, int inner) const;
   // Stable identity of a binding within this scan (file, scope position, name).
   std::string bindingId(const ResolvedName &binding) const;
@@ -80,7 +106,8 @@ private:
   std::string filePath;
   llvm::StringRef sourceText;
   std::vector<Scope> scopes;
-  std::vector<AttributeCall> calls;
+  std::vector<Site> callSites;
+  std::vector<Site> assignmentSites;
   llvm::DenseMap<uint32_t, int> lambdaScopes; // start byte of a lambda -> its scope
 };
 

@@ -9,7 +9,8 @@ const char *const UsageText = R"(capcycle - finds callback-capture reference cyc
 
 usage:
   capcycle scan  [PATH...] [-p BUILD_DIR] [--format text|sarif|json] [-o FILE]
-                 [--select IDS] [--ignore IDS] [--exit-zero] [-j N] [-- CLANG_FLAGS...]
+                 [--select IDS] [--ignore IDS] [--models FILE] [--exit-zero] [-j N]
+                 [-- CLANG_FLAGS...]
   capcycle facts [PATH...] [-p BUILD_DIR] [-o FILE] [-j N] [-- CLANG_FLAGS...]
   capcycle rules [--format text|json]
   capcycle --version | --help
@@ -23,6 +24,8 @@ PATH          .py files and directories (searched for .py files), C++ files (.cp
 --select IDS  comma-separated rule ids or prefixes to run (ALL: every rule); default: the
               rules enabled by default (see `capcycle rules`)
 --ignore IDS  comma-separated rule ids or prefixes not to run
+--models FILE an extra API model file (rules/models/SCHEMA.md); may be repeated
+--models-dir D read the API models from D instead of the shipped ones
 --exit-zero   exit 0 even when there are findings (2 still means an error)
 -j N          analyse N files in parallel (default: one per core)
 --color=WHEN  auto (default: on a terminal, unless NO_COLOR is set), always, never
@@ -116,6 +119,12 @@ private:
     if (out.command == Command::Scan && is(arg, "--ignore"))
       return withValue(arg, "--ignore",
                        [&](llvm::StringRef v) { return append(out.ignore, v), ok(); });
+    if (out.command == Command::Scan && is(arg, "--models"))
+      return withValue(arg, "--models",
+                       [&](llvm::StringRef v) { return out.modelFiles.push_back(v.str()), ok(); });
+    if (out.command == Command::Scan && is(arg, "--models-dir"))
+      return withValue(arg, "--models-dir",
+                       [&](llvm::StringRef v) { return out.modelsDir = v.str(), ok(); });
     if (out.command == Command::Scan && arg == "--exit-zero")
       return out.exitZero = true, ok();
     if (is(arg, "--color"))

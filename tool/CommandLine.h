@@ -23,6 +23,8 @@ struct CommandLine {
   std::vector<std::string> ignore;
   bool exitZero = false;
   unsigned jobs = 0;                   // 0: one per core
+  std::vector<std::string> modelFiles; // --models: extra API model files
+  std::string modelsDir;               // --models-dir: replaces the shipped models
   enum class Color { Auto, Always, Never } color = Color::Auto;
 };
 

@@ -8,6 +8,7 @@
 #include "engine/RuleEngine.h"
 #include "report/Report.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
@@ -57,11 +58,18 @@ llvm::Expected<FactSet> gatherFacts(const CommandLine &cli) {
                                    cli.buildDir.c_str());
   unsigned jobs = cli.jobs ? cli.jobs : llvm::hardware_concurrency().compute_thread_count();
   FactSet facts = analyzePythonFiles(sources->python, {std::max(1u, jobs)});
-  if (!sources->cpp.empty() || !cli.buildDir.empty()) {
+  // Flags after `--` without -p mean "compile these sources with these flags" (clang-tidy's
+  // convention): then directories are searched for C++ sources too.
+  bool cppDirectories = cli.buildDir.empty() && !cli.clangArgs.empty();
+  if (!sources->cpp.empty() || !cli.buildDir.empty() || cppDirectories) {
     CppInput cpp;
     cpp.buildDir = cli.buildDir;
     cpp.files = sources->cpp;
     cpp.extraArgs = cli.clangArgs;
+    cpp.jobs = std::max(1u, jobs);
+    for (const std::string &path : cli.paths)
+      if (cppDirectories && llvm::sys::fs::is_directory(path))
+        cpp.directories.push_back(path);
     if (cli.paths != std::vector<std::string>{"."})
       cpp.pathFilter = cli.paths;
     facts.append(collectBindingFacts(cpp));
@@ -81,11 +89,17 @@ int runScan(const CommandLine &cli) {
   std::string unknown = selection.unknownSelector();
   if (!unknown.empty())
     return fail("'" + unknown + "' names no rule (see capcycle rules)");
+  std::vector<std::string> modelFiles =
+      ApiModels::filesIn(cli.modelsDir.empty() ? CAPCYCLE_MODELS_DIR : cli.modelsDir);
+  llvm::append_range(modelFiles, cli.modelFiles);
+  auto models = ApiModels::load(modelFiles);
+  if (!models)
+    return fail(models.takeError());
   auto facts = gatherFacts(cli);
   if (!facts)
     return fail(facts.takeError());
 
-  ReportInput report{runRules(*facts, selection), std::move(facts->notifications),
+  ReportInput report{runRules(*facts, *models, selection), std::move(facts->notifications),
                      currentDirectory(), CAPCYCLE_VERSION};
   writeTextNotifications(report, llvm::errs(),
                          {useColor(cli, llvm::sys::Process::StandardErrIsDisplayed())});

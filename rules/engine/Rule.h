@@ -2,6 +2,7 @@
 // about the code, the fact model grows instead.
 #pragma once
 
+#include "engine/ApiModels.h"
 #include "engine/Finding.h"
 #include "facts/Facts.h"
 
@@ -23,10 +24,25 @@ struct RuleInfo {
   const char *fullDescription;  // a paragraph: what it finds and why it matters
 };
 
+struct CaptureCycle;
+
+// What the engine derives once for all rules: the facts, the API models, and the capture
+// cycles the models prove (engine/CaptureCycles.h).
+struct RuleContext {
+  const FactSet &facts;
+  const ApiModels &models;
+  const std::vector<CaptureCycle> &cycles;
+};
+
 class Rule {
 public:
   virtual ~Rule() = default;
-  virtual void check(const FactSet &facts, std::vector<Finding> &findings) const = 0;
+  // Rules that read facts only override this one ...
+  virtual void check(const FactSet &, std::vector<Finding> &) const {}
+  // ... rules that need the models or the cycles override this one instead.
+  virtual void checkInContext(const RuleContext &context, std::vector<Finding> &findings) const {
+    check(context.facts, findings);
+  }
 };
 
 struct RuleEntry {

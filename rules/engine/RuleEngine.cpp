@@ -1,5 +1,7 @@
 #include "engine/RuleEngine.h"
 
+#include "engine/CaptureCycles.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringRef.h"
 
@@ -31,11 +33,14 @@ std::string RuleSelection::unknownSelector() const {
   return {};
 }
 
-std::vector<Finding> runRules(const FactSet &facts, const RuleSelection &selection) {
+std::vector<Finding> runRules(const FactSet &facts, const ApiModels &models,
+                              const RuleSelection &selection) {
+  std::vector<CaptureCycle> cycles = findCaptureCycles(facts, models);
+  RuleContext context{facts, models, cycles};
   std::vector<Finding> findings;
   for (const RuleEntry &row : ruleCatalogue())
     if (selection.isEnabled(row.info))
-      row.create()->check(facts, findings);
+      row.create()->checkInContext(context, findings);
   llvm::stable_sort(findings, [](const Finding &a, const Finding &b) {
     return std::tie(a.location.file, a.location.line, a.location.column, a.ruleId) <
            std::tie(b.location.file, b.location.line, b.location.column, b.ruleId);

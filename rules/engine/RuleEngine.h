@@ -21,6 +21,7 @@ struct RuleSelection {
   std::string unknownSelector() const;
 };
 
-std::vector<Finding> runRules(const FactSet &facts, const RuleSelection &selection);
+std::vector<Finding> runRules(const FactSet &facts, const ApiModels &models,
+                              const RuleSelection &selection);
 
 } // namespace capcycle

@@ -14,8 +14,15 @@ void FactSet::append(FactSet &&other) {
   auto move = [](auto &to, auto &from) {
     to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
   };
-  move(signalConnections, other.signalConnections);
+  move(callbackRegistrations, other.callbackRegistrations);
+  move(finalizerReleases, other.finalizerReleases);
   move(boundTypes, other.boundTypes);
+  move(boundMembers, other.boundMembers);
+  move(pythonReferences, other.pythonReferences);
+  move(gcSupport, other.gcSupport);
+  move(callableStores, other.callableStores);
+  move(signalOwnerships, other.signalOwnerships);
+  move(nativeReleases, other.nativeReleases);
   move(notifications, other.notifications);
 }
 
@@ -61,39 +68,91 @@ bool fromJSON(const Value &value, BindingRef &out, Path path) {
          m.map("definedAt", out.definedAt);
 }
 
+Value toJSON(const ObjectPath &p) {
+  return Object{{"root", toJSON(p.root)},
+                {"attributes", p.attributes},
+                {"types", p.types},
+                {"text", p.text}};
+}
+
+bool fromJSON(const Value &value, ObjectPath &out, Path path) {
+  ObjectMapper m(value, path);
+  return m && m.map("root", out.root) && m.map("attributes", out.attributes) &&
+         m.map("types", out.types) && m.map("text", out.text);
+}
+
 Value toJSON(const Capture &c) {
-  return Object{{"binding", toJSON(c.binding)}, {"referencedAt", toJSON(c.referencedAt)}};
+  return Object{{"binding", toJSON(c.binding)},
+                {"attributes", c.attributes},
+                {"referencedAt", toJSON(c.referencedAt)},
+                {"via", c.via},
+                {"weak", c.weak}};
 }
 
 bool fromJSON(const Value &value, Capture &out, Path path) {
   ObjectMapper m(value, path);
-  return m && m.map("binding", out.binding) && m.map("referencedAt", out.referencedAt);
+  return m && m.map("binding", out.binding) && m.map("attributes", out.attributes) &&
+         m.map("referencedAt", out.referencedAt) && m.map("via", out.via) &&
+         m.map("weak", out.weak);
 }
 
-Value toJSON(const SignalConnection &s) {
-  Array captures;
-  for (const Capture &c : s.captures)
-    captures.push_back(toJSON(c));
-  return Object{{"connectCall", toJSON(s.connectCall)},
-                {"receiver", toJSON(s.receiver)},
-                {"receiverText", s.receiverText},
-                {"signal", s.signal},
-                {"connectMethod", s.connectMethod},
-                {"callbackName", s.callbackName},
-                {"callbackKind", s.callbackKind},
-                {"callbackDefinition", toJSON(s.callbackDefinition)},
-                {"callbackArgument", toJSON(s.callbackArgument)},
-                {"captures", std::move(captures)}};
+Value toJSON(const CycleBreaker &b) {
+  return Object{{"kind", b.kind}, {"target", toJSON(b.target)}, {"location", toJSON(b.location)}};
 }
 
-bool fromJSON(const Value &value, SignalConnection &out, Path path) {
+bool fromJSON(const Value &value, CycleBreaker &out, Path path) {
   ObjectMapper m(value, path);
-  return m && m.map("connectCall", out.connectCall) && m.map("receiver", out.receiver) &&
-         m.map("receiverText", out.receiverText) && m.map("signal", out.signal) &&
-         m.map("connectMethod", out.connectMethod) && m.map("callbackName", out.callbackName) &&
-         m.map("callbackKind", out.callbackKind) &&
+  return m && m.map("kind", out.kind) && m.map("target", out.target) &&
+         m.map("location", out.location);
+}
+
+Value toJSON(const CallbackRegistration &r) {
+  Array captures, breakers;
+  for (const Capture &c : r.captures)
+    captures.push_back(toJSON(c));
+  for (const CycleBreaker &b : r.breakers)
+    breakers.push_back(toJSON(b));
+  return Object{{"site", toJSON(r.site)},
+                {"form", r.form},
+                {"receiver", toJSON(r.receiver)},
+                {"name", r.name},
+                {"callbackArgument", r.callbackArgument},
+                {"callbackKeyword", r.callbackKeyword},
+                {"callbackName", r.callbackName},
+                {"callbackKind", r.callbackKind},
+                {"callbackDefinition", toJSON(r.callbackDefinition)},
+                {"callbackArgumentLocation", toJSON(r.callbackArgumentLocation)},
+                {"captures", std::move(captures)},
+                {"breakers", std::move(breakers)}};
+}
+
+bool fromJSON(const Value &value, CallbackRegistration &out, Path path) {
+  ObjectMapper m(value, path);
+  return m && m.map("site", out.site) && m.map("form", out.form) &&
+         m.map("receiver", out.receiver) && m.map("name", out.name) && m.map("callbackArgument", out.callbackArgument) &&
+         m.map("callbackKeyword", out.callbackKeyword) &&
+         m.map("callbackName", out.callbackName) && m.map("callbackKind", out.callbackKind) &&
          m.map("callbackDefinition", out.callbackDefinition) &&
-         m.map("callbackArgument", out.callbackArgument) && m.map("captures", out.captures);
+         m.map("callbackArgumentLocation", out.callbackArgumentLocation) &&
+         m.map("captures", out.captures) && m.map("breakers", out.breakers);
+}
+
+Value toJSON(const FinalizerRelease &f) {
+  return Object{{"className", f.className},
+                {"classBindingId", f.classBindingId},
+                {"classLocation", toJSON(f.classLocation)},
+                {"releaseCall", toJSON(f.releaseCall)},
+                {"releaseText", f.releaseText},
+                {"hasClose", f.hasClose},
+                {"hasContextManager", f.hasContextManager}};
+}
+
+bool fromJSON(const Value &value, FinalizerRelease &out, Path path) {
+  ObjectMapper m(value, path);
+  return m && m.map("className", out.className) && m.map("classBindingId", out.classBindingId) &&
+         m.map("classLocation", out.classLocation) && m.map("releaseCall", out.releaseCall) &&
+         m.map("releaseText", out.releaseText) && m.map("hasClose", out.hasClose) &&
+         m.map("hasContextManager", out.hasContextManager);
 }
 
 Value toJSON(const BoundType &t) {
@@ -107,6 +166,108 @@ bool fromJSON(const Value &value, BoundType &out, Path path) {
   ObjectMapper m(value, path);
   return m && m.map("cppType", out.cppType) && m.map("pythonName", out.pythonName) &&
          m.map("module", out.module) && m.map("location", out.location);
+}
+
+Value toJSON(const BoundMember &b) {
+  return Object{{"cppType", b.cppType},
+                {"pythonName", b.pythonName},
+                {"kind", b.kind},
+                {"cppFunction", b.cppFunction},
+                {"returnedMember", b.returnedMember},
+                {"returnedMemberType", b.returnedMemberType},
+                {"location", toJSON(b.location)}};
+}
+
+bool fromJSON(const Value &value, BoundMember &out, Path path) {
+  ObjectMapper m(value, path);
+  return m && m.map("cppType", out.cppType) && m.map("pythonName", out.pythonName) &&
+         m.map("kind", out.kind) && m.map("cppFunction", out.cppFunction) &&
+         m.map("returnedMember", out.returnedMember) &&
+         m.map("returnedMemberType", out.returnedMemberType) && m.map("location", out.location);
+}
+
+Value toJSON(const PythonReference &r) {
+  return Object{{"cppType", r.cppType},     {"member", r.member},
+                {"heldAs", r.heldAs},       {"container", r.container},
+                {"owning", r.owning},       {"traversed", r.traversed},
+                {"location", toJSON(r.location)}};
+}
+
+bool fromJSON(const Value &value, PythonReference &out, Path path) {
+  ObjectMapper m(value, path);
+  return m && m.map("cppType", out.cppType) && m.map("member", out.member) &&
+         m.map("heldAs", out.heldAs) && m.map("container", out.container) &&
+         m.map("owning", out.owning) && m.map("traversed", out.traversed) &&
+         m.map("location", out.location);
+}
+
+Value toJSON(const GcSupport &g) {
+  return Object{{"cppType", g.cppType},
+                {"mechanism", g.mechanism},
+                {"gcFlag", g.gcFlag},
+                {"traverseFunction", g.traverseFunction},
+                {"clearFunction", g.clearFunction},
+                {"visitedMembers", Array(g.visitedMembers)},
+                {"clearedMembers", Array(g.clearedMembers)},
+                {"location", toJSON(g.location)}};
+}
+
+bool fromJSON(const Value &value, GcSupport &out, Path path) {
+  ObjectMapper m(value, path);
+  return m && m.map("cppType", out.cppType) && m.map("mechanism", out.mechanism) &&
+         m.map("gcFlag", out.gcFlag) && m.map("traverseFunction", out.traverseFunction) &&
+         m.map("clearFunction", out.clearFunction) &&
+         m.map("visitedMembers", out.visitedMembers) &&
+         m.map("clearedMembers", out.clearedMembers) && m.map("location", out.location);
+}
+
+Value toJSON(const CallableStore &c) {
+  return Object{{"cppType", c.cppType},
+                {"member", c.member},
+                {"cppFunction", c.cppFunction},
+                {"pythonMethods", Array(c.pythonMethods)},
+                {"location", toJSON(c.location)}};
+}
+
+bool fromJSON(const Value &value, CallableStore &out, Path path) {
+  ObjectMapper m(value, path);
+  return m && m.map("cppType", out.cppType) && m.map("member", out.member) &&
+         m.map("cppFunction", out.cppFunction) && m.map("pythonMethods", out.pythonMethods) &&
+         m.map("location", out.location);
+}
+
+Value toJSON(const SignalOwnership &s) {
+  return Object{{"ownerType", s.ownerType},
+                {"pythonAttribute", s.pythonAttribute},
+                {"member", s.member},
+                {"signalType", s.signalType},
+                {"location", toJSON(s.location)}};
+}
+
+bool fromJSON(const Value &value, SignalOwnership &out, Path path) {
+  ObjectMapper m(value, path);
+  return m && m.map("ownerType", out.ownerType) &&
+         m.map("pythonAttribute", out.pythonAttribute) && m.map("member", out.member) &&
+         m.map("signalType", out.signalType) && m.map("location", out.location);
+}
+
+Value toJSON(const NativeRelease &r) {
+  return Object{{"cppType", r.cppType},
+                {"member", r.member},
+                {"releaseCall", r.releaseCall},
+                {"releasedIn", r.releasedIn},
+                {"finalizer", r.finalizer},
+                {"explicitlyReleasedBy", Array(r.explicitlyReleasedBy)},
+                {"location", toJSON(r.location)}};
+}
+
+bool fromJSON(const Value &value, NativeRelease &out, Path path) {
+  ObjectMapper m(value, path);
+  return m && m.map("cppType", out.cppType) && m.map("member", out.member) &&
+         m.map("releaseCall", out.releaseCall) && m.map("releasedIn", out.releasedIn) &&
+         m.map("finalizer", out.finalizer) &&
+         m.map("explicitlyReleasedBy", out.explicitlyReleasedBy) &&
+         m.map("location", out.location);
 }
 
 Value toJSON(const Notification &n) {
@@ -141,15 +302,27 @@ Value toJSON(const FactSet &f) {
       out.push_back(toJSON(r));
     return out;
   };
-  return Object{{"signalConnections", array(f.signalConnections)},
+  return Object{{"callbackRegistrations", array(f.callbackRegistrations)},
+                {"finalizerReleases", array(f.finalizerReleases)},
                 {"boundTypes", array(f.boundTypes)},
+                {"boundMembers", array(f.boundMembers)},
+                {"pythonReferences", array(f.pythonReferences)},
+                {"gcSupport", array(f.gcSupport)},
+                {"callableStores", array(f.callableStores)},
+                {"signalOwnerships", array(f.signalOwnerships)},
+                {"nativeReleases", array(f.nativeReleases)},
                 {"notifications", array(f.notifications)}};
 }
 
 bool fromJSON(const Value &value, FactSet &out, Path path) {
   ObjectMapper m(value, path);
-  return m && m.map("signalConnections", out.signalConnections) &&
-         m.map("boundTypes", out.boundTypes) && m.map("notifications", out.notifications);
+  return m && m.map("callbackRegistrations", out.callbackRegistrations) &&
+         m.map("finalizerReleases", out.finalizerReleases) &&
+         m.map("boundTypes", out.boundTypes) && m.map("boundMembers", out.boundMembers) &&
+         m.map("pythonReferences", out.pythonReferences) && m.map("gcSupport", out.gcSupport) &&
+         m.map("callableStores", out.callableStores) &&
+         m.map("signalOwnerships", out.signalOwnerships) &&
+         m.map("nativeReleases", out.nativeReleases) && m.map("notifications", out.notifications);
 }
 
 } // namespace capcycle

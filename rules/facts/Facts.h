@@ -33,29 +33,77 @@ struct BindingRef {
   friend bool operator==(const BindingRef &, const BindingRef &) = default;
 };
 
-// One name a callback reads from an enclosing scope (a free variable, or a default argument
-// evaluated at definition time): the callback object keeps that binding's object alive.
+// An object reached from a binding through attributes: `self.recognizer` is the binding
+// `self` and the attributes ["recognizer"]. The object owns everything further down its path.
+struct ObjectPath {
+  BindingRef root;
+  std::vector<std::string> attributes;
+  // types[i]: how the object after i attributes was made, where imports and constructor calls
+  // tell: the qualified callee ("azure.cognitiveservices.speech.SpeechRecognizer"), a local
+  // class's binding id, or empty. Always attributes.size() + 1 entries.
+  std::vector<std::string> types;
+  std::string text; // as written
+  friend bool operator==(const ObjectPath &, const ObjectPath &) = default;
+};
+
+// One object a callback keeps alive: a free variable of its body, a parameter default, the
+// `self` of a bound method, an argument frozen by functools.partial, an argument a local class
+// stores in `__init__`, or an argument a closure factory's inner function uses.
 struct Capture {
   BindingRef binding;
-  SourceLocation referencedAt; // first reference inside the callback
+  std::vector<std::string> attributes; // held object is binding.attributes... ([] = the binding)
+  SourceLocation referencedAt;
+  std::string via;   // free-variable | default-argument | bound-method | partial-argument |
+                     // constructor-argument | factory-argument
+  bool weak = false; // held only through weakref.ref / weakref.proxy / weakref.WeakMethod
   friend bool operator==(const Capture &, const Capture &) = default;
 };
 
 using CaptureSet = std::vector<Capture>;
 
-// `receiver.signal.connect(callback)`: the callback is stored by the signal owned by receiver.
-struct SignalConnection {
-  SourceLocation connectCall;   // the whole call expression
-  BindingRef receiver;          // the object owning the signal (root of the receiver expression)
-  std::string receiverText;     // receiver expression as written, e.g. "transcriber"
-  std::string signal;           // attribute naming the signal, e.g. "transcribed"
-  std::string connectMethod;    // "connect"
-  std::string callbackName;     // "on_transcribed", or "<lambda>"
-  std::string callbackKind;     // "lambda" | "nested-function"
+// A call or statement that breaks the stored reference again, and runs on every path after a
+// registration in the same function: in a `finally` block or unconditionally at the top level
+// of the function body.
+struct CycleBreaker {
+  std::string kind;    // call | rebind-none
+  ObjectPath target;   // call: the called function `t.transcribed.disconnect_all`; rebind: `t`
+  SourceLocation location;
+  friend bool operator==(const CycleBreaker &, const CycleBreaker &) = default;
+};
+
+// A callback handed to an object that may store it: `recv.sig.connect(cb)`,
+// `recv.add_listener(cb)`, `recv.on_message = cb`, `Button(command=cb)`, ... The frontend
+// records the shape; API models (rules/models) say whether and how that shape stores it.
+struct CallbackRegistration {
+  SourceLocation site;           // the call or assignment
+  std::string form;              // call | constructor-call | assignment | augmented-assignment
+  ObjectPath receiver;           // call: the object whose method is called (`t.transcribed`);
+                                 // assignment: the object whose attribute is set; constructor
+                                 // call: the target the new object is assigned to
+  std::string name;              // method (call), attribute (assignment) or qualified class
+                                 // (constructor-call) name
+  int callbackArgument = -1;     // positional index of the callback, -1 for a keyword or statement
+  std::string callbackKeyword;   // keyword carrying the callback, if any
+  std::string callbackName;      // "on_transcribed", "<lambda>", "self.on_text", "partial(...)"
+  std::string callbackKind;      // lambda | nested-function | bound-method | partial | instance | closure
   SourceLocation callbackDefinition;
-  SourceLocation callbackArgument; // the argument in the connect call
+  SourceLocation callbackArgumentLocation;
   CaptureSet captures;
-  friend bool operator==(const SignalConnection &, const SignalConnection &) = default;
+  std::vector<CycleBreaker> breakers;
+  friend bool operator==(const CallbackRegistration &, const CallbackRegistration &) = default;
+};
+
+// A Python class whose `__del__` releases a native resource (a ctypes/cffi call, or a
+// close/release/free/destroy-named call on a handle attribute).
+struct FinalizerRelease {
+  std::string className;
+  std::string classBindingId;  // identity of the class, as in ObjectPath::types
+  SourceLocation classLocation;
+  SourceLocation releaseCall;  // the releasing call inside __del__
+  std::string releaseText;     // e.g. "lib.recognizer_release(self._handle)"
+  bool hasClose = false;       // a close/release/dispose/destroy method
+  bool hasContextManager = false; // __exit__ (or __aexit__)
+  friend bool operator==(const FinalizerRelease &, const FinalizerRelease &) = default;
 };
 
 // A C++ type exposed to Python (pybind11 `py::class_<T>(m, "Name")`).
@@ -65,6 +113,91 @@ struct BoundType {
   std::string module;     // from PYBIND11_MODULE(module, m)
   SourceLocation location;
   friend bool operator==(const BoundType &, const BoundType &) = default;
+};
+
+// The C++ facts below are keyed by `cppType` (the fully qualified C++ class or C struct), so
+// they join with BoundType, and through it with the Python side by (module, pythonName,
+// attribute name). A C function or method is named by `cppFunction`: its qualified name, or
+// "lambda at FILE:LINE:COL" for a lambda.
+
+// A Python attribute of a bound type and the C++ that implements it: pybind11 `.def`,
+// `.def_property*`, `.def_readonly/readwrite`, a PyMethodDef or PyGetSetDef table entry.
+struct BoundMember {
+  std::string cppType;
+  std::string pythonName;         // the attribute: "connect", "recognized"
+  std::string kind;               // "method" | "static-method" | "property" | "readonly" | "readwrite" | "getset"
+  std::string cppFunction;        // the method/getter; for readonly/readwrite the member itself
+  std::string returnedMember;     // a member of cppType the attribute returns by reference or
+                                  // pointer (or exposes, for readonly/readwrite); else empty
+  std::string returnedMemberType; // that member's class, fully qualified
+  SourceLocation location;        // the Python name literal
+  friend bool operator==(const BoundMember &, const BoundMember &) = default;
+};
+
+// A data member that holds a Python object: PyObject*, pybind11::object and its subclasses,
+// pybind11::handle (not owning), a std::function (owning once a Python callable is stored in
+// it, see CallableStore), directly or inside a standard container or smart pointer.
+struct PythonReference {
+  std::string cppType;
+  std::string member;
+  std::string heldAs;    // "PyObject*", "pybind11::function", "pybind11::handle", "std::function"
+  std::string container; // outermost wrapper: "std::vector", "std::map", ... or empty
+  bool owning = false;   // keeps the Python object alive
+  bool traversed = false; // visited by the type's GC traversal (GcSupport::visitedMembers)
+  SourceLocation location; // the member declaration
+  friend bool operator==(const PythonReference &, const PythonReference &) = default;
+};
+
+// How a bound type takes part in Python's cyclic GC: a C-API type's tp_flags/tp_traverse/
+// tp_clear, or a pybind11 `py::custom_type_setup` that installs them. A C-API type always has
+// one (possibly with no traverse); a pybind11 type only when it has a custom_type_setup.
+struct GcSupport {
+  std::string cppType;
+  std::string mechanism;        // "tp_traverse" | "custom_type_setup"
+  bool gcFlag = false;          // Py_TPFLAGS_HAVE_GC: without it tp_traverse is never called
+  std::string traverseFunction; // empty: none
+  std::string clearFunction;    // empty: none
+  std::vector<std::string> visitedMembers; // members of cppType passed to the visit callback
+  std::vector<std::string> clearedMembers; // members of cppType the clear function touches
+  SourceLocation location;      // the traverse slot, or the type definition when there is none
+  friend bool operator==(const GcSupport &, const GcSupport &) = default;
+};
+
+// A function whose callable parameter is kept in a member: `cb_ = f`,
+// `callbacks_.push_back(std::move(f))`, `map_[key] = f`, directly or through one call to a
+// function of the same translation unit.
+struct CallableStore {
+  std::string cppType;     // the class owning the member
+  std::string member;
+  std::string cppFunction; // the function whose parameter is stored
+  std::vector<std::string> pythonMethods; // Python attributes bound to cppFunction
+  SourceLocation location; // the store (assignment or container insertion)
+  friend bool operator==(const CallableStore &, const CallableStore &) = default;
+};
+
+// A bound attribute returns (a reference or pointer to) a member object whose class stores
+// callables: `recognizer.recognized` is a signal owned by the recognizer.
+struct SignalOwnership {
+  std::string ownerType;
+  std::string pythonAttribute;
+  std::string member;
+  std::string signalType;
+  SourceLocation location; // the attribute's Python name literal
+  friend bool operator==(const SignalOwnership &, const SignalOwnership &) = default;
+};
+
+// A native resource a member of cppType gives back: `delete h_`, `free(buf_)`,
+// `engine_destroy(h_)`, `h_->close()`. In a finalizer (a destructor, tp_dealloc) or in another
+// function; finalizer releases list the bound Python methods that reach the same release.
+struct NativeRelease {
+  std::string cppType;
+  std::string member;
+  std::string releaseCall;   // "delete", "free", "engine_destroy", "close" ...
+  std::string releasedIn;    // the function the release is reached from
+  bool finalizer = false;
+  std::vector<std::string> explicitlyReleasedBy; // Python methods; empty: finalizer only
+  SourceLocation location;   // the release, or the call in releasedIn that reaches it
+  friend bool operator==(const NativeRelease &, const NativeRelease &) = default;
 };
 
 // Something a frontend could not analyse: a file it skipped or read only in part. Reported
@@ -78,8 +211,15 @@ struct Notification {
 };
 
 struct FactSet {
-  std::vector<SignalConnection> signalConnections;
+  std::vector<CallbackRegistration> callbackRegistrations;
+  std::vector<FinalizerRelease> finalizerReleases;
   std::vector<BoundType> boundTypes;
+  std::vector<BoundMember> boundMembers;
+  std::vector<PythonReference> pythonReferences;
+  std::vector<GcSupport> gcSupport;
+  std::vector<CallableStore> callableStores;
+  std::vector<SignalOwnership> signalOwnerships;
+  std::vector<NativeRelease> nativeReleases;
   std::vector<Notification> notifications;
 
   void append(FactSet &&other);
@@ -91,17 +231,35 @@ const char *levelName(Notification::Level level);
 // JSON round-trip (the format of `capcycle facts`).
 llvm::json::Value toJSON(const SourceLocation &location);
 llvm::json::Value toJSON(const BindingRef &binding);
+llvm::json::Value toJSON(const ObjectPath &path);
 llvm::json::Value toJSON(const Capture &capture);
-llvm::json::Value toJSON(const SignalConnection &connection);
+llvm::json::Value toJSON(const CycleBreaker &breaker);
+llvm::json::Value toJSON(const CallbackRegistration &registration);
+llvm::json::Value toJSON(const FinalizerRelease &release);
 llvm::json::Value toJSON(const BoundType &type);
+llvm::json::Value toJSON(const BoundMember &member);
+llvm::json::Value toJSON(const PythonReference &reference);
+llvm::json::Value toJSON(const GcSupport &gc);
+llvm::json::Value toJSON(const CallableStore &store);
+llvm::json::Value toJSON(const SignalOwnership &ownership);
+llvm::json::Value toJSON(const NativeRelease &release);
 llvm::json::Value toJSON(const Notification &notification);
 llvm::json::Value toJSON(const FactSet &facts);
 
 bool fromJSON(const llvm::json::Value &value, SourceLocation &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, BindingRef &out, llvm::json::Path path);
+bool fromJSON(const llvm::json::Value &value, ObjectPath &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, Capture &out, llvm::json::Path path);
-bool fromJSON(const llvm::json::Value &value, SignalConnection &out, llvm::json::Path path);
+bool fromJSON(const llvm::json::Value &value, CycleBreaker &out, llvm::json::Path path);
+bool fromJSON(const llvm::json::Value &value, CallbackRegistration &out, llvm::json::Path path);
+bool fromJSON(const llvm::json::Value &value, FinalizerRelease &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, BoundType &out, llvm::json::Path path);
+bool fromJSON(const llvm::json::Value &value, BoundMember &out, llvm::json::Path path);
+bool fromJSON(const llvm::json::Value &value, PythonReference &out, llvm::json::Path path);
+bool fromJSON(const llvm::json::Value &value, GcSupport &out, llvm::json::Path path);
+bool fromJSON(const llvm::json::Value &value, CallableStore &out, llvm::json::Path path);
+bool fromJSON(const llvm::json::Value &value, SignalOwnership &out, llvm::json::Path path);
+bool fromJSON(const llvm::json::Value &value, NativeRelease &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, Notification &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, FactSet &out, llvm::json::Path path);
 

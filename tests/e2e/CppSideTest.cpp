@@ -35,7 +35,7 @@ TEST(CppSide, BrokenTranslationUnitIsAnErrorLineAndTheScanGoesOn) {
       runCapcycle({"scan", "examples/transcriber", "tests/clang/fixtures/syntax_error.cpp", "--",
                    PythonInclude, "-std=c++17"});
   EXPECT_EQ(result.status, 1) << "the Python finding must still be reported: " << result.err;
-  EXPECT_NE(result.out.find("[CCY101]"), std::string::npos);
+  EXPECT_NE(result.out.find("[CCY001]"), std::string::npos);
   EXPECT_EQ(result.err, "capcycle: error: tests/clang/fixtures/syntax_error.cpp:10:19: "
                         "expected expression\n");
 }

@@ -10,19 +10,25 @@ namespace {
 
 FactSet sampleFacts() {
   FactSet facts;
-  SignalConnection connection;
-  connection.connectCall = {"a.py", 10, 5, 10, 40};
-  connection.receiver = {"t", "a.py:3:1:t", {"a.py", 4, 5, 4, 6}};
-  connection.receiverText = "t";
-  connection.signal = "transcribed";
-  connection.connectMethod = "connect";
-  connection.callbackName = "on_text";
-  connection.callbackKind = "nested-function";
-  connection.callbackDefinition = {"a.py", 6, 9, 6, 16};
-  connection.callbackArgument = {"a.py", 10, 31, 10, 38};
-  connection.captures = {{connection.receiver, {"a.py", 7, 9, 7, 10}},
-                         {{"done", "a.py:3:1:done", {"a.py", 5, 5, 5, 9}}, {"a.py", 8, 9, 8, 13}}};
-  facts.signalConnections.push_back(connection);
+  CallbackRegistration r;
+  r.site = {"a.py", 10, 5, 10, 40};
+  r.form = "call";
+  BindingRef t{"t", "a.py:3:1:t", {"a.py", 4, 5, 4, 6}};
+  r.receiver = {t, {"transcribed"}, {"speech.Transcriber", ""}, "t.transcribed"};
+  r.name = "connect";
+  r.callbackArgument = 0;
+  r.callbackName = "on_text";
+  r.callbackKind = "nested-function";
+  r.callbackDefinition = {"a.py", 6, 9, 6, 16};
+  r.callbackArgumentLocation = {"a.py", 10, 31, 10, 38};
+  r.captures = {{t, {}, {"a.py", 7, 9, 7, 10}, "free-variable", false},
+                {{"done", "a.py:3:1:done", {"a.py", 5, 5, 5, 9}}, {"event"}, {"a.py", 8, 9, 8, 13},
+                 "default-argument", true}};
+  r.breakers = {{"call", {t, {"transcribed", "disconnect_all"}, {"", "", ""}, "t.transcribed.disconnect_all"},
+                 {"a.py", 12, 9, 12, 40}}};
+  facts.callbackRegistrations.push_back(r);
+  facts.finalizerReleases.push_back({"Handle", "a.py:1:1:Handle", {"a.py", 1, 7, 1, 13},
+                                     {"a.py", 3, 9, 3, 30}, "lib.free(self._h)", false, true});
   facts.boundTypes.push_back({"speech::Transcriber", "Transcriber", "speech", {"m.cpp", 20, 3, 20, 50}});
   facts.notifications.push_back({Notification::Level::Error, "syntax error", {"b.py", 2, 1, 2, 1}});
   return facts;
@@ -63,7 +69,8 @@ TEST(FactsJson, AppendKeepsOrder) {
   a.append(std::move(b));
   ASSERT_EQ(a.boundTypes.size(), 2u);
   EXPECT_EQ(a.boundTypes[1].pythonName, "Other");
-  EXPECT_EQ(a.signalConnections.size(), 2u);
+  EXPECT_EQ(a.callbackRegistrations.size(), 2u);
+  EXPECT_EQ(a.finalizerReleases.size(), 2u);
 }
 
 } // namespace

@@ -30,16 +30,16 @@ TEST(RuleSelection, NamesUnknownSelectors) {
 TEST(RuleEngine, SortsFindingsByLocation) {
   FactSet facts;
   for (unsigned line : {30u, 10u}) {
-    SignalConnection c;
-    c.connectCall = {"t.py", line, 1, line, 20};
-    c.receiver = {"x", "t.py:1:1:x", {"t.py", 2, 1, 2, 2}};
-    c.captures = {{c.receiver, {"t.py", line, 15, line, 16}}};
-    facts.signalConnections.push_back(c);
+    FinalizerRelease release;
+    release.className = "C" + std::to_string(line);
+    release.classLocation = {"t.py", line, 7, line, 9};
+    release.releaseCall = {"t.py", line + 2, 9, line + 2, 20};
+    facts.finalizerReleases.push_back(release);
   }
-  auto findings = runRules(facts, {});
+  auto findings = runRules(facts, ApiModels(), {});
   ASSERT_EQ(findings.size(), 2u);
   EXPECT_EQ(findings[0].location.line, 10u);
-  EXPECT_TRUE(runRules(facts, {{}, {"CCY101"}}).empty());
+  EXPECT_TRUE(runRules(facts, ApiModels(), {{}, {"CCY102"}}).empty());
 }
 
 } // namespace

@@ -1,0 +1,251 @@
+#include "CallbackRegistrationCollector.h"
+
+#include "CallbackResolver.h"
+#include "ObjectResolver.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringMap.h"
+
+namespace capcycle::python {
+
+namespace {
+
+bool isCapturable(const ScopeModel &model, const ResolvedName &binding) {
+  ScopeKind kind = model.scope(binding.scope).kind;
+  return kind != ScopeKind::Module && kind != ScopeKind::Class;
+}
+
+bool before(const SourceLocation &a, const SourceLocation &b) {
+  return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+}
+
+// True when `statement` runs whenever the function body runs to its end: its ancestors up to
+// the body are plain statements, `with` bodies, a `try` body or a `finally` clause — never a
+// branch, a loop or an `except` handler.
+bool runsOnEveryPath(TSNode node, TSNode body) {
+  const NodeKinds &k = kinds();
+  for (TSNode current = node;;) {
+    TSNode parent = ts_node_parent(current);
+    if (ts_node_is_null(parent))
+      return false;
+    if (ts_node_eq(parent, body))
+      return true;
+    TSSymbol kind = ts_node_symbol(parent);
+    bool transparent = kind == k.expressionStatement || kind == k.assignment ||
+                       kind == k.augmentedAssignment || kind == k.await || kind == k.call ||
+                       kind == k.finallyClause || kind == k.withStatement ||
+                       kind == k.tryStatement || kind == k.argumentList;
+    if (kind == k.block) {
+      TSSymbol owner = ts_node_symbol(ts_node_parent(parent));
+      transparent = owner == k.finallyClause || owner == k.withStatement || owner == k.tryStatement;
+    }
+    if (!transparent)
+      return false;
+    current = parent;
+  }
+}
+
+class RegistrationBuilder {
+public:
+  explicit RegistrationBuilder(const ScopeModel &model)
+      : model(model), objects(model), callbacks(model, objects) {}
+
+  std::vector<CallbackRegistration> build() {
+    for (const Site &site : model.calls())
+      fromCall(site);
+    for (const Site &site : model.assignments())
+      fromAssignment(site);
+    for (CallbackRegistration &registration : registrations)
+      registration.breakers = breakersAfter(registration);
+    return std::move(registrations);
+  }
+
+private:
+  const ScopeModel &model;
+  ObjectResolver objects;
+  CallbackResolver callbacks;
+  std::vector<CallbackRegistration> registrations;
+  std::vector<int> siteScopes; // scope of each registration, for its breakers
+
+  llvm::StringRef text(TSNode node) const { return nodeText(node, model.source()); }
+
+  // An object a callback can be stored on: a chain from a binding that is not a module or class.
+  std::optional<ObjectPath> receiverOf(TSNode expression, int scope) const {
+    auto path = objects.pathOf(expression, scope);
+    if (!path)
+      return std::nullopt;
+    auto root = objects.resolveName(path->root.name, scope);
+    if (!root || objects.isModuleOrClass(*root))
+      return std::nullopt;
+    return path;
+  }
+
+  void add(CallbackRegistration registration, const ResolvedCallback &callback, TSNode argument,
+           int scope) {
+    if (callback.captures.empty())
+      return; // a callback that holds nothing closes no cycle
+    registration.callbackName = callback.name;
+    registration.callbackKind = callback.kind;
+    registration.callbackDefinition = callback.definition;
+    registration.callbackArgumentLocation = nodeLocation(argument, model.file());
+    registration.captures = callback.captures;
+    registrations.push_back(std::move(registration));
+    siteScopes.push_back(scope);
+  }
+
+  void fromCall(const Site &site) {
+    TSNode function = ts_node_child_by_field_id(site.node, fields().function);
+    std::vector<CallArgument> arguments = callArguments(site.node, model.source());
+    if (is(function, kinds().attribute)) {
+      auto receiver =
+          receiverOf(ts_node_child_by_field_id(function, fields().object), site.scope);
+      if (receiver)
+        for (const CallArgument &argument : arguments)
+          if (auto callback = callbacks.resolve(argument.value, site.scope)) {
+            CallbackRegistration r;
+            r.site = nodeLocation(site.node, model.file());
+            r.form = "call";
+            r.receiver = *receiver;
+            r.name = text(ts_node_child_by_field_id(function, fields().attributeName)).str();
+            r.callbackArgument = argument.index;
+            r.callbackKeyword = argument.keyword;
+            add(std::move(r), *callback, argument.value, site.scope);
+          }
+    }
+    fromConstructorCall(site, function, arguments);
+  }
+
+  // `b = Button(root, command=lambda: b.flash())`: the new object is the receiver.
+  void fromConstructorCall(const Site &site, TSNode function,
+                           const std::vector<CallArgument> &arguments) {
+    TSNode parent = ts_node_parent(site.node);
+    if (!is(parent, kinds().assignment) ||
+        !ts_node_eq(ts_node_child_by_field_id(parent, fields().right), site.node))
+      return;
+    std::string constructor = objects.qualifiedName(function, site.scope);
+    if (constructor.empty())
+      return;
+    TSNode target = ts_node_child_by_field_id(parent, fields().left);
+    auto receiver = receiverOf(target, site.scope);
+    if (!receiver)
+      return;
+    receiver->types.back() = constructor;
+    for (const CallArgument &argument : arguments)
+      if (argument.index < 0)
+        if (auto callback = callbacks.resolve(argument.value, site.scope)) {
+          CallbackRegistration r;
+          r.site = nodeLocation(site.node, model.file());
+          r.form = "constructor-call";
+          r.receiver = *receiver;
+          r.name = constructor;
+          r.callbackKeyword = argument.keyword;
+          add(std::move(r), *callback, argument.value, site.scope);
+        }
+  }
+
+  void fromAssignment(const Site &site) {
+    TSNode left = ts_node_child_by_field_id(site.node, fields().left);
+    TSNode right = ts_node_child_by_field_id(site.node, fields().right);
+    if (!is(left, kinds().attribute))
+      return;
+    auto receiver = receiverOf(ts_node_child_by_field_id(left, fields().object), site.scope);
+    auto callback = receiver ? callbacks.resolve(right, site.scope) : std::nullopt;
+    if (!callback)
+      return;
+    CallbackRegistration r;
+    r.site = nodeLocation(site.node, model.file());
+    r.form = is(site.node, kinds().augmentedAssignment) ? "augmented-assignment" : "assignment";
+    r.receiver = *receiver;
+    r.name = text(ts_node_child_by_field_id(left, fields().attributeName)).str();
+    add(std::move(r), *callback, right, site.scope);
+  }
+
+  static bool involved(const CallbackRegistration &registration, const std::string &bindingId) {
+    if (registration.receiver.root.bindingId == bindingId)
+      return true;
+    return llvm::any_of(registration.captures,
+                        [&](const Capture &c) { return c.binding.bindingId == bindingId; });
+  }
+
+  // Calls on the receiver's root object, and `captured = None`, later in the same function on
+  // every path: the rules decide which of them disconnect.
+  std::vector<CycleBreaker> breakersAfter(const CallbackRegistration &registration) {
+    std::vector<CycleBreaker> breakers;
+    int scope = siteScopes[&registration - registrations.data()];
+    const Scope &function = model.scope(scope);
+    if (function.kind != ScopeKind::Function && function.kind != ScopeKind::Module)
+      return breakers;
+    TSNode body = function.kind == ScopeKind::Module
+                      ? function.node
+                      : ts_node_child_by_field_id(function.node, fields().body);
+    auto consider = [&](const Site &site, const char *kind, TSNode target) {
+      SourceLocation at = nodeLocation(site.node, model.file());
+      if (site.scope != scope || !before(registration.site, at) || !runsOnEveryPath(site.node, body))
+        return;
+      auto path = objects.pathOf(target, scope);
+      if (path && involved(registration, path->root.bindingId))
+        breakers.push_back({kind, *path, at});
+    };
+    for (const Site &site : model.calls()) {
+      TSNode function = ts_node_child_by_field_id(site.node, fields().function);
+      if (is(function, kinds().attribute))
+        consider(site, "call", function);
+    }
+    for (const Site &site : model.assignments()) {
+      TSNode left = ts_node_child_by_field_id(site.node, fields().left);
+      if (is(left, kinds().identifier) &&
+          is(ts_node_child_by_field_id(site.node, fields().right), kinds().none))
+        consider(site, "rebind-none", left);
+    }
+    return breakers;
+  }
+};
+
+} // namespace
+
+CaptureSet collectCaptures(const ScopeModel &model, int callable) {
+  CaptureSet captures;
+  llvm::StringMap<size_t> index; // bindingId -> position in captures
+  auto add = [&](const ResolvedName &binding, const NameReference &ref, const char *via) {
+    std::string id = model.bindingId(binding);
+    auto [it, inserted] = index.try_emplace(id, captures.size());
+    if (inserted)
+      captures.push_back({{binding.name, id, model.definitionOf(binding)},
+                          {},
+                          ref.location,
+                          via,
+                          ref.weak});
+    else if (!ref.weak)
+      captures[it->second].weak = false; // one strong reference is enough to hold it
+  };
+
+  // Parameter defaults are read in the enclosing scope and held by the callable itself, so a
+  // module-level default pins its object too.
+  const Scope &outer = model.scope(model.scope(callable).parent);
+  for (const NameReference &ref : outer.references)
+    if (ref.defaultOf == callable)
+      if (auto binding = model.resolve(ref.scope, ref.name))
+        if (const NameBinding *b = model.binding(*binding);
+            b && b->kind != BindingKind::Import && b->kind != BindingKind::Class &&
+            b->kind != BindingKind::Function) // modules, classes, functions: not per-object
+          add(*binding, ref, "default-argument");
+
+  std::vector<int> pending = {callable};
+  while (!pending.empty()) {
+    const Scope &scope = model.scope(pending.back());
+    pending.pop_back();
+    for (const NameReference &ref : scope.references) {
+      auto binding = model.resolve(ref.scope, ref.name);
+      if (binding && !model.encloses(callable, binding->scope) && isCapturable(model, *binding))
+        add(*binding, ref, "free-variable");
+    }
+    pending.insert(pending.end(), scope.children.begin(), scope.children.end());
+  }
+  return captures;
+}
+
+std::vector<CallbackRegistration> collectCallbackRegistrations(const ScopeModel &model) {
+  return RegistrationBuilder(model).build();
+}
+
+} // namespace capcycle::python

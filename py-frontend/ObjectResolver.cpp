@@ -1,0 +1,156 @@
+#include "ObjectResolver.h"
+
+#include "llvm/ADT/SmallVector.h"
+
+namespace capcycle::python {
+
+namespace {
+// Types are followed through a few assignments only: enough for `self.a = A(); self.a.b`,
+// and a bound on pathological alias chains.
+constexpr int MaxDepth = 6;
+} // namespace
+
+std::optional<ResolvedName> ObjectResolver::resolveName(llvm::StringRef name, int scope) const {
+  auto resolved = model.resolve(scope, name);
+  for (int step = 0; resolved && step < MaxDepth; ++step) {
+    const NameBinding *binding = model.binding(*resolved);
+    // Only `r = recognizer`, bound once, is an alias: anything else may be another object.
+    if (!binding || binding->kind != BindingKind::Assignment || binding->count != 1 ||
+        !is(binding->value, kinds().identifier))
+      break;
+    auto target = model.resolve(resolved->scope, nodeText(binding->value, model.source()));
+    if (!target)
+      break;
+    resolved = target;
+  }
+  return resolved;
+}
+
+BindingRef ObjectResolver::bindingRef(const ResolvedName &binding) const {
+  return {binding.name, model.bindingId(binding), model.definitionOf(binding)};
+}
+
+bool ObjectResolver::isModuleOrClass(const ResolvedName &binding) const {
+  const NameBinding *b = model.binding(binding);
+  return b && (b->kind == BindingKind::Import || b->kind == BindingKind::Class ||
+               b->kind == BindingKind::Function);
+}
+
+std::string ObjectResolver::classId(int classScope) const {
+  const Scope &s = model.scope(classScope);
+  return model.bindingId({s.parent, s.name});
+}
+
+int ObjectResolver::classScopeOf(const std::string &type) const {
+  for (int i = 0; i < model.scopeCount(); ++i)
+    if (model.scope(i).kind == ScopeKind::Class && classId(i) == type)
+      return i;
+  return -1;
+}
+
+std::optional<ObjectPath> ObjectResolver::pathOf(TSNode expression, int scope) const {
+  const NodeKinds &k = kinds();
+  llvm::SmallVector<std::string, 4> reversed;
+  TSNode node = expression;
+  while (is(node, k.attribute)) {
+    reversed.push_back(
+        nodeText(ts_node_child_by_field_id(node, fields().attributeName), model.source()).str());
+    node = ts_node_child_by_field_id(node, fields().object);
+  }
+  if (!is(node, k.identifier))
+    return std::nullopt;
+  auto root = resolveName(nodeText(node, model.source()), scope);
+  if (!root)
+    return std::nullopt;
+  ObjectPath path;
+  path.root = bindingRef(*root);
+  path.attributes.assign(reversed.rbegin(), reversed.rend());
+  path.text = nodeText(expression, model.source()).str();
+  path.types.push_back(typeOfBinding(*root));
+  for (const std::string &attribute : path.attributes)
+    path.types.push_back(typeOfAttribute(path.types.back(), attribute, 0));
+  return path;
+}
+
+std::string ObjectResolver::qualifiedName(TSNode expression, int scope) const {
+  llvm::SmallVector<llvm::StringRef, 4> reversed;
+  TSNode node = expression;
+  while (is(node, kinds().attribute)) {
+    reversed.push_back(
+        nodeText(ts_node_child_by_field_id(node, fields().attributeName), model.source()));
+    node = ts_node_child_by_field_id(node, fields().object);
+  }
+  if (!is(node, kinds().identifier))
+    return {};
+  auto root = resolveName(nodeText(node, model.source()), scope);
+  const NameBinding *binding = root ? model.binding(*root) : nullptr;
+  if (!binding)
+    return {};
+  std::string qualified;
+  if (binding->kind == BindingKind::Import)
+    qualified = binding->importPath;
+  else if (binding->kind == BindingKind::Class && reversed.empty())
+    return classId(model.classBoundTo(*root));
+  else
+    return {};
+  for (auto it = reversed.rbegin(); it != reversed.rend(); ++it)
+    qualified += "." + it->str();
+  return qualified;
+}
+
+std::string ObjectResolver::typeOfExpression(TSNode expression, int scope, int depth) const {
+  if (depth > MaxDepth || ts_node_is_null(expression))
+    return {};
+  const NodeKinds &k = kinds();
+  if (is(expression, k.call))
+    return qualifiedName(ts_node_child_by_field_id(expression, fields().function), scope);
+  if (is(expression, k.identifier)) {
+    auto binding = resolveName(nodeText(expression, model.source()), scope);
+    return binding ? typeOfBinding(*binding, depth + 1) : std::string();
+  }
+  if (is(expression, k.attribute)) {
+    std::string owner =
+        typeOfExpression(ts_node_child_by_field_id(expression, fields().object), scope, depth + 1);
+    return typeOfAttribute(
+        owner,
+        nodeText(ts_node_child_by_field_id(expression, fields().attributeName), model.source()),
+        depth + 1);
+  }
+  return {};
+}
+
+std::string ObjectResolver::typeOfBinding(const ResolvedName &name, int depth) const {
+  const NameBinding *binding = model.binding(name);
+  if (!binding || depth > MaxDepth)
+    return {};
+  if (binding->kind == BindingKind::Parameter) {
+    // `self` of a method: an instance of the class the method is defined in.
+    int cls = model.enclosingClass(name.scope);
+    if (cls >= 0 && model.scope(name.scope).firstParameter == name.name)
+      return classId(cls);
+    return {};
+  }
+  if (binding->kind == BindingKind::Assignment && binding->count == 1)
+    return typeOfExpression(binding->value, name.scope, depth + 1);
+  return {};
+}
+
+// `self.attr = value` in any method of a class of this file tells what its instances hold.
+std::string ObjectResolver::typeOfAttribute(const std::string &ownerType,
+                                            llvm::StringRef attribute, int depth) const {
+  if (ownerType.empty() || depth > MaxDepth)
+    return {};
+  int cls = classScopeOf(ownerType);
+  if (cls < 0)
+    return {};
+  // The first assignment that tells (`self.task = None` in __init__ does not).
+  for (const AttributeAssignment &assignment : model.scope(cls).attributeAssignments)
+    if (assignment.attribute == attribute) {
+      std::string type = typeOfExpression(assignment.value, assignment.scope, depth + 1);
+      if (!type.empty())
+        return type;
+    }
+  return {};
+}
+
+} // namespace capcycle::python

@@ -1,0 +1,41 @@
+// What an expression denotes, as far as one file can tell: which binding an attribute chain
+// starts from (`self.recognizer` -> self, ["recognizer"]), through which simple aliases
+// (`r = recognizer`), and how each object on the chain was made (imports and constructor
+// calls: `speechsdk.SpeechRecognizer(...)` -> "azure.cognitiveservices.speech.SpeechRecognizer";
+// a class of the same file -> that class's binding id).
+#pragma once
+
+#include "ScopeModel.h"
+
+#include <optional>
+
+namespace capcycle::python {
+
+class ObjectResolver {
+public:
+  explicit ObjectResolver(const ScopeModel &model) : model(model) {}
+
+  // A name or attribute chain read in `scope`; nullopt for anything else (calls, subscripts)
+  // and for names that resolve to no binding (builtins).
+  std::optional<ObjectPath> pathOf(TSNode expression, int scope) const;
+  // The binding a name denotes after following aliases; nullopt when unresolved.
+  std::optional<ResolvedName> resolveName(llvm::StringRef name, int scope) const;
+  // Dotted callee -> import path ("speechsdk.SpeechRecognizer" -> "azure...SpeechRecognizer"),
+  // a class of this file -> its binding id, otherwise empty.
+  std::string qualifiedName(TSNode expression, int scope) const;
+  // How the object an expression evaluates to was made, or empty.
+  std::string typeOfExpression(TSNode expression, int scope, int depth = 0) const;
+  std::string typeOfBinding(const ResolvedName &binding, int depth = 0) const;
+  // The identity of a class scope, used as the type of its instances.
+  std::string classId(int classScope) const;
+  BindingRef bindingRef(const ResolvedName &binding) const;
+  bool isModuleOrClass(const ResolvedName &binding) const;
+
+private:
+  const ScopeModel &model;
+  std::string typeOfAttribute(const std::string &ownerType, llvm::StringRef attribute,
+                              int depth) const;
+  int classScopeOf(const std::string &type) const;
+};
+
+} // namespace capcycle::python

@@ -1,0 +1,339 @@
+#include "engine/ApiModels.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <set>
+
+namespace capcycle {
+
+namespace {
+
+// A schema violation, reported as `file:line: message` (yaml-cpp counts lines from 0).
+struct ModelError {
+  std::string message;
+};
+
+[[noreturn]] void fail(const YAML::Node &node, const std::string &message) {
+  throw ModelError{std::to_string(node.Mark().line + 1) + ": " + message};
+}
+
+void checkKeys(const YAML::Node &node, const std::set<std::string> &allowed,
+               const std::string &what) {
+  if (!node.IsMap())
+    fail(node, what + " must be a mapping");
+  for (const auto &entry : node) {
+    std::string key = entry.first.as<std::string>();
+    if (!allowed.count(key))
+      fail(entry.first, "unknown key '" + key + "' in " + what);
+  }
+}
+
+std::string text(const YAML::Node &node, const std::string &key, bool required = true) {
+  YAML::Node value = node[key];
+  if (!value) {
+    if (required)
+      fail(node, "missing '" + key + "'");
+    return {};
+  }
+  if (!value.IsScalar())
+    fail(value, "'" + key + "' must be a string");
+  return value.as<std::string>();
+}
+
+std::vector<std::string> list(const YAML::Node &node, const std::string &key,
+                              bool required = true) {
+  YAML::Node value = node[key];
+  if (!value) {
+    if (required)
+      fail(node, "missing '" + key + "'");
+    return {};
+  }
+  if (!value.IsSequence())
+    fail(value, "'" + key + "' must be a list of strings");
+  std::vector<std::string> out;
+  for (const YAML::Node &item : value) {
+    if (!item.IsScalar())
+      fail(item, "'" + key + "' must be a list of strings");
+    out.push_back(item.as<std::string>());
+  }
+  return out;
+}
+
+const std::set<std::string> Forms = {"signal-method",        "method", "constructor-keyword",
+                                     "attribute-assignment", "append", "augmented-assignment"};
+
+std::string form(const YAML::Node &node) {
+  std::string value = text(node, "form");
+  if (!Forms.count(value))
+    fail(node["form"], "unknown form '" + value + "'");
+  return value;
+}
+
+ModelConnection readConnection(const YAML::Node &node) {
+  checkKeys(node,
+            {"id", "form", "types", "names", "signals", "callback_argument", "callback_keyword",
+             "storage", "bound_methods", "evidence"},
+            "a connection");
+  ModelConnection c;
+  c.id = text(node, "id", false);
+  c.form = form(node);
+  c.types = list(node, "types", false);
+  if (c.types.empty())
+    c.types = {"*"};
+  c.names = list(node, "names");
+  c.signals = list(node, "signals", false);
+  if (node["callback_argument"]) {
+    try {
+      c.callbackArgument = node["callback_argument"].as<int>();
+    } catch (const YAML::Exception &) {
+      fail(node["callback_argument"], "'callback_argument' must be a number");
+    }
+  }
+  c.callbackKeyword = text(node, "callback_keyword", false);
+  std::string storage = text(node, "storage");
+  if (storage == "gc-opaque")
+    c.storage = Storage::GcOpaque;
+  else if (storage == "gc-visible")
+    c.storage = Storage::GcVisible;
+  else if (storage == "unknown")
+    c.storage = Storage::Unknown;
+  else
+    fail(node["storage"], "storage must be gc-opaque, gc-visible or unknown");
+  std::string bound = text(node, "bound_methods", false);
+  if (!bound.empty() && bound != "strong" && bound != "weak")
+    fail(node["bound_methods"], "bound_methods must be strong or weak");
+  c.weakBoundMethods = bound == "weak";
+  c.evidence = text(node, "evidence");
+  return c;
+}
+
+ModelDisconnection readDisconnection(const YAML::Node &node) {
+  checkKeys(node, {"form", "types", "names", "evidence"}, "a disconnection");
+  ModelDisconnection d{form(node), list(node, "types", false), list(node, "names")};
+  if (d.types.empty())
+    d.types = {"*"};
+  text(node, "evidence");
+  return d;
+}
+
+template <typename Fn> void forEach(const YAML::Node &root, const char *key, Fn fn) {
+  YAML::Node items = root[key];
+  if (!items)
+    return;
+  if (!items.IsSequence())
+    fail(items, std::string("'") + key + "' must be a list");
+  for (const YAML::Node &item : items)
+    fn(item);
+}
+
+ApiModel readModel(const YAML::Node &root, const std::string &file) {
+  checkKeys(root,
+            {"schema_version", "id", "name", "libraries", "evidence", "connections",
+             "disconnections", "finalizer_only_handles", "factories"},
+            "a model");
+  if (text(root, "schema_version") != "1")
+    fail(root["schema_version"], "unsupported schema_version (expected 1)");
+  ApiModel model;
+  model.file = file;
+  model.id = text(root, "id");
+  model.name = text(root, "name");
+  model.evidence = text(root, "evidence");
+  model.libraries = list(root, "libraries");
+  model.shapeOnly = llvm::is_contained(model.libraries, "*");
+  forEach(root, "connections", [&](const YAML::Node &n) {
+    model.connections.push_back(readConnection(n));
+  });
+  forEach(root, "disconnections", [&](const YAML::Node &n) {
+    model.disconnections.push_back(readDisconnection(n));
+  });
+  forEach(root, "finalizer_only_handles", [&](const YAML::Node &n) {
+    checkKeys(n, {"types", "evidence"}, "a finalizer_only_handles entry");
+    text(n, "evidence");
+    llvm::append_range(model.finalizerOnlyTypes, list(n, "types"));
+  });
+  forEach(root, "factories", [&](const YAML::Node &n) {
+    checkKeys(n, {"call", "returns", "evidence"}, "a factory");
+    text(n, "evidence");
+    model.factories.emplace_back(text(n, "call"), text(n, "returns"));
+  });
+  return model;
+}
+
+bool listed(const std::vector<std::string> &names, llvm::StringRef name) {
+  return llvm::any_of(names, [&](const std::string &n) { return n == "*" || n == name; });
+}
+
+ObjectPath prefix(const ObjectPath &path, size_t attributes) {
+  ObjectPath out = path;
+  out.attributes.resize(attributes);
+  out.types.resize(attributes + 1);
+  out.text = path.root.name;
+  for (const std::string &attribute : out.attributes)
+    out.text += "." + attribute;
+  return out;
+}
+
+} // namespace
+
+std::vector<std::string> ApiModels::filesIn(llvm::StringRef directory) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it(directory, ec), end; it != end && !ec;
+       it.increment(ec))
+    if (llvm::sys::path::extension(it->path()) == ".yaml")
+      files.push_back(it->path());
+  llvm::sort(files);
+  return files;
+}
+
+llvm::Expected<ApiModels> ApiModels::load(const std::vector<std::string> &files) {
+  ApiModels result;
+  std::set<std::string> ids;
+  for (const std::string &file : files) {
+    try {
+      YAML::Node root = YAML::LoadFile(file);
+      ApiModel model = readModel(root, file);
+      if (!ids.insert(model.id).second)
+        fail(root["id"], "model id '" + model.id + "' is defined twice");
+      result.models.push_back(std::move(model));
+    } catch (const ModelError &error) {
+      return llvm::createStringError(llvm::inconvertibleErrorCode(), "%s:%s", file.c_str(),
+                                     error.message.c_str());
+    } catch (const YAML::Exception &error) {
+      return llvm::createStringError(llvm::inconvertibleErrorCode(), "%s:%d: %s", file.c_str(),
+                                     error.mark.line + 1, error.msg.c_str());
+    }
+  }
+  return result;
+}
+
+namespace {
+
+// "azure.cognitiveservices.speech.transcription.ConversationTranscriber" belongs to the library
+// "azure.cognitiveservices.speech"; its class is the last component. A factory's call is
+// replaced by the type it returns.
+std::optional<std::string> classIn(const ApiModel &model, const std::string &type) {
+  for (const std::string &library : model.libraries) {
+    if (library == "*")
+      return llvm::StringRef(type).rsplit('.').second.str();
+    llvm::StringRef rest(type);
+    if (!rest.consume_front(library + "."))
+      continue;
+    for (const auto &[call, returns] : model.factories)
+      if (rest == call)
+        return returns;
+    return rest.rsplit('.').second.empty() ? rest.str() : rest.rsplit('.').second.str();
+  }
+  return std::nullopt;
+}
+
+bool typeMatches(const ApiModel &model, const std::vector<std::string> &types,
+                 const std::string &type) {
+  if (model.shapeOnly)
+    return true;
+  auto cls = classIn(model, type);
+  return cls && listed(types, *cls);
+}
+
+bool callbackSlotMatches(const ModelConnection &c, const CallbackRegistration &r) {
+  if (r.callbackArgument >= 0)
+    return c.callbackArgument == r.callbackArgument;
+  return !r.callbackKeyword.empty() && c.callbackKeyword == r.callbackKeyword;
+}
+
+} // namespace
+
+std::optional<ConnectionMatch> ApiModels::matchModel(const ApiModel &model,
+                                                     const CallbackRegistration &r) const {
+  const ObjectPath &receiver = r.receiver;
+  size_t depth = receiver.attributes.size();
+  for (const ModelConnection &c : model.connections) {
+    ConnectionMatch m{&model, &c, receiver, {}, {}};
+    std::string ownerType = receiver.types.back();
+    if (c.form == "signal-method" && r.form == "call" && depth > 0 && listed(c.names, r.name) &&
+        listed(c.signals.empty() ? std::vector<std::string>{"*"} : c.signals,
+               receiver.attributes.back()) &&
+        callbackSlotMatches(c, r)) {
+      m.owner = prefix(receiver, depth - 1);
+      m.signal = m.link = receiver.attributes.back();
+      m.holder = "signal '" + receiver.text + "'";
+    } else if (c.form == "method" && r.form == "call" && listed(c.names, r.name) &&
+               callbackSlotMatches(c, r)) {
+      m.holder = "'" + receiver.text + "." + r.name + "'";
+      m.link = r.name + "()";
+    } else if (c.form == "append" && r.form == "call" && r.name == "append" && depth > 0 &&
+               listed(c.names, receiver.attributes.back()) && r.callbackArgument == 0) {
+      m.owner = prefix(receiver, depth - 1);
+      m.holder = "list '" + receiver.text + "'";
+      m.link = receiver.attributes.back();
+    } else if (c.form == "attribute-assignment" && r.form == "assignment" &&
+               listed(c.names, r.name)) {
+      m.holder = "attribute '" + receiver.text + "." + r.name + "'";
+      m.link = r.name;
+    } else if (c.form == "augmented-assignment" && r.form == "augmented-assignment" &&
+               listed(c.names, r.name)) {
+      m.holder = "'" + receiver.text + "." + r.name + "'";
+      m.link = r.name;
+    } else if (c.form == "constructor-keyword" && r.form == "constructor-call" &&
+               c.callbackKeyword == r.callbackKeyword) {
+      m.holder = "'" + r.callbackKeyword + "' of '" + receiver.text + "'";
+      m.link = r.callbackKeyword;
+      ownerType = r.name;
+    } else {
+      continue;
+    }
+    if (c.form != "constructor-keyword")
+      ownerType = m.owner.types.back();
+    if (typeMatches(model, c.types, ownerType))
+      return m;
+  }
+  return std::nullopt;
+}
+
+std::optional<ConnectionMatch> ApiModels::match(const CallbackRegistration &r) const {
+  for (bool shapeOnly : {false, true})
+    for (const ApiModel &model : models)
+      if (model.shapeOnly == shapeOnly)
+        if (auto m = matchModel(model, r))
+          return m;
+  return std::nullopt;
+}
+
+bool ApiModels::disconnects(const ConnectionMatch &match, const CycleBreaker &breaker) const {
+  if (breaker.kind != "call" || breaker.target.root.bindingId != match.owner.root.bindingId)
+    return false;
+  const std::vector<std::string> &called = breaker.target.attributes;
+  const std::vector<std::string> &owner = match.owner.attributes;
+  if (called.size() < owner.size() + 1 || !std::equal(owner.begin(), owner.end(), called.begin()))
+    return false;
+  llvm::ArrayRef<std::string> rest = llvm::ArrayRef(called).drop_front(owner.size());
+  for (const ModelDisconnection &d : match.model->disconnections) {
+    if (!listed(d.names, rest.back()))
+      continue;
+    if (d.form == "signal-method" && rest.size() == 2 && rest[0] == match.signal)
+      return true;
+    if (d.form != "signal-method" && rest.size() == 1)
+      return true;
+  }
+  return false;
+}
+
+const ApiModel *ApiModels::finalizerOnlyModel(const std::string &type) const {
+  if (type.empty())
+    return nullptr;
+  for (const ApiModel &model : models) {
+    if (model.shapeOnly || model.finalizerOnlyTypes.empty())
+      continue;
+    auto cls = classIn(model, type);
+    if (cls && llvm::is_contained(model.finalizerOnlyTypes, *cls))
+      return &model;
+  }
+  return nullptr;
+}
+
+} // namespace capcycle

@@ -1,0 +1,77 @@
+// API models: data files (rules/models/*.yaml, schema in rules/models/SCHEMA.md) that say how
+// libraries capcycle does not see store callbacks, remove them, and hold native handles. The
+// rules match CallbackRegistration facts against them; the frontends never see a model.
+#pragma once
+
+#include "facts/Facts.h"
+
+#include "llvm/Support/Error.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace capcycle {
+
+enum class Storage { GcOpaque, GcVisible, Unknown };
+
+struct ModelConnection {
+  std::string id;
+  std::string form; // signal-method | method | constructor-keyword | attribute-assignment |
+                    // append | augmented-assignment
+  std::vector<std::string> types, names, signals;
+  int callbackArgument = -1;
+  std::string callbackKeyword;
+  Storage storage = Storage::Unknown;
+  bool weakBoundMethods = false;
+  std::string evidence;
+};
+
+struct ModelDisconnection {
+  std::string form;
+  std::vector<std::string> types, names;
+};
+
+struct ApiModel {
+  std::string id, name, file, evidence;
+  std::vector<std::string> libraries;
+  bool shapeOnly = false; // libraries: ["*"]
+  std::vector<ModelConnection> connections;
+  std::vector<ModelDisconnection> disconnections;
+  std::vector<std::string> finalizerOnlyTypes;
+  std::vector<std::pair<std::string, std::string>> factories; // call -> returned type
+};
+
+// A registration the model says stores its callback on `owner`.
+struct ConnectionMatch {
+  const ApiModel *model = nullptr;
+  const ModelConnection *connection = nullptr;
+  ObjectPath owner;   // the object whose lifetime the stored callback shares
+  std::string holder; // how to name what stores it: "signal 't.transcribed'", ...
+  std::string signal; // signal-method: the signal attribute
+  std::string link;   // the storage as a step of the cycle: "transcribed", "callbacks", "on()"
+};
+
+class ApiModels {
+public:
+  // Reads every file; the first problem is an error naming `file:line` and what is wrong.
+  static llvm::Expected<ApiModels> load(const std::vector<std::string> &files);
+  // The *.yaml files of a directory, sorted.
+  static std::vector<std::string> filesIn(llvm::StringRef directory);
+
+  const std::vector<ApiModel> &all() const { return models; }
+
+  // Typed models first; shape-only models when no typed one matches.
+  std::optional<ConnectionMatch> match(const CallbackRegistration &registration) const;
+  // Whether `breaker` removes what `match` stored.
+  bool disconnects(const ConnectionMatch &match, const CycleBreaker &breaker) const;
+  // The model claiming `type` keeps a native handle that only its finalizer releases.
+  const ApiModel *finalizerOnlyModel(const std::string &type) const;
+
+private:
+  std::vector<ApiModel> models;
+  std::optional<ConnectionMatch> matchModel(const ApiModel &model,
+                                            const CallbackRegistration &registration) const;
+};
+
+} // namespace capcycle

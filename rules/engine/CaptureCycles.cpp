@@ -1,0 +1,154 @@
+#include "engine/CaptureCycles.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+namespace capcycle {
+
+namespace {
+
+bool isPrefix(const std::vector<std::string> &prefix, const std::vector<std::string> &path) {
+  return prefix.size() <= path.size() && std::equal(prefix.begin(), prefix.end(), path.begin());
+}
+
+// The capture that keeps the owner of the stored callback alive, if any.
+const Capture *closingCapture(const CallbackRegistration &registration,
+                              const ConnectionMatch &match) {
+  for (const Capture &capture : registration.captures) {
+    if (capture.weak)
+      continue; // weakref.ref / proxy / WeakMethod: the owner may die
+    if (capture.via == "bound-method" && match.connection->weakBoundMethods)
+      continue; // the library holds bound methods weakly (Qt)
+    if (capture.binding.bindingId == match.owner.root.bindingId &&
+        isPrefix(capture.attributes, match.owner.attributes))
+      return &capture;
+  }
+  return nullptr;
+}
+
+bool isBroken(const ApiModels &models, const ConnectionMatch &match, const Capture &capture,
+              const std::vector<CycleBreaker> &breakers) {
+  return llvm::any_of(breakers, [&](const CycleBreaker &breaker) {
+    if (breaker.kind == "rebind-none")
+      return breaker.target.root.bindingId == capture.binding.bindingId;
+    return models.disconnects(match, breaker);
+  });
+}
+
+std::string pathText(const ObjectPath &path, size_t attributes) {
+  std::string text = path.root.name;
+  for (size_t i = 0; i < attributes; ++i)
+    text += "." + path.attributes[i];
+  return text;
+}
+
+// Every object from the owner's root down to the owner is on the cycle.
+void findPinnedHandle(const FactSet &facts, const ApiModels &models, CaptureCycle &cycle) {
+  const ObjectPath &owner = cycle.match.owner;
+  for (size_t i = 0; i < owner.types.size(); ++i) {
+    const std::string &type = owner.types[i];
+    if (const ApiModel *model = models.finalizerOnlyModel(type)) {
+      cycle.pinnedByModel = model;
+      cycle.pinnedType = llvm::StringRef(type).rsplit('.').second.empty()
+                             ? type
+                             : llvm::StringRef(type).rsplit('.').second.str();
+    } else {
+      auto it = llvm::find_if(facts.finalizerReleases, [&](const FinalizerRelease &release) {
+        return release.classBindingId == type && !release.hasClose &&
+               !release.hasContextManager;
+      });
+      if (it == facts.finalizerReleases.end())
+        continue;
+      cycle.pinnedByClass = &*it;
+      cycle.pinnedType = it->className;
+    }
+    cycle.pinnedText = pathText(owner, i);
+    return;
+  }
+}
+
+std::string quoted(llvm::StringRef text) { return ("'" + text + "'").str(); }
+
+std::string callbackDescription(const CallbackRegistration &r) {
+  if (r.callbackKind == "lambda")
+    return "lambda";
+  if (r.callbackKind == "bound-method")
+    return "bound method " + quoted(r.callbackName);
+  return "callback " + quoted(r.callbackName);
+}
+
+std::string storageDescription(const ConnectionMatch &match) {
+  const std::string &library = match.model->name;
+  switch (match.connection->storage) {
+  case Storage::GcOpaque:
+    return " where the garbage collector cannot see it (" + library + ")";
+  case Storage::GcVisible:
+    return " where only a full garbage collection can free the cycle (" + library + ")";
+  case Storage::Unknown:
+    break;
+  }
+  return " (" + library + ")";
+}
+
+} // namespace
+
+std::vector<CaptureCycle> findCaptureCycles(const FactSet &facts, const ApiModels &models) {
+  std::vector<CaptureCycle> cycles;
+  for (const CallbackRegistration &registration : facts.callbackRegistrations) {
+    auto match = models.match(registration);
+    if (!match)
+      continue;
+    const Capture *capture = closingCapture(registration, *match);
+    if (!capture || isBroken(models, *match, *capture, registration.breakers))
+      continue;
+    CaptureCycle cycle{&registration, *match, capture, {}, {}, nullptr, nullptr};
+    findPinnedHandle(facts, models, cycle);
+    cycles.push_back(std::move(cycle));
+  }
+  return cycles;
+}
+
+Finding describeCycle(const CaptureCycle &cycle, const char *ruleId, Level level) {
+  const CallbackRegistration &r = *cycle.registration;
+  const ConnectionMatch &match = cycle.match;
+  const ObjectPath &owner = match.owner;
+  std::string callback = callbackDescription(r);
+  std::string captured = pathText({cycle.capture->binding, cycle.capture->attributes, {}, {}},
+                                  cycle.capture->attributes.size());
+  std::string callbackName = r.callbackKind == "lambda" ? "<lambda>" : r.callbackName;
+
+  Finding finding;
+  finding.ruleId = ruleId;
+  finding.level = level;
+  finding.location = r.site;
+  std::string chain = captured + (owner.text == captured ? "" : " -> " + owner.text) + " -> " +
+                      match.link + " -> " + callbackName + " -> " + captured;
+  finding.message = callback + " connected to " + match.holder + " captures " + quoted(captured) +
+                    ": reference cycle " + chain;
+  if (cycle.pinsNativeHandle())
+    finding.message += "; the cycle keeps " + quoted(cycle.pinnedText) + " (" + cycle.pinnedType +
+                       ") and its native handle alive";
+
+  std::string owns = owner.attributes.empty()
+                         ? quoted(owner.root.name) + " owns " + match.holder
+                         : quoted(owner.root.name) + " owns " + quoted(owner.text) +
+                               ", which owns " + match.holder;
+  finding.path = {
+      {owner.root.definedAt, owns},
+      {r.callbackArgumentLocation, match.holder + " stores " + callback + storageDescription(match)},
+      {cycle.capture->referencedAt, callback + " captures " + quoted(captured) + ", closing the cycle"},
+  };
+  if (cycle.pinnedByClass)
+    finding.path.push_back({cycle.pinnedByClass->releaseCall,
+                            quoted(cycle.pinnedType) +
+                                " releases its native resource only here, in __del__, which "
+                                "cannot run while the cycle lives"});
+  else if (cycle.pinnedByModel)
+    finding.path.push_back({owner.root.definedAt,
+                            quoted(cycle.pinnedText) + " is a " + cycle.pinnedType +
+                                ", whose native handle only its finalizer releases (" +
+                                cycle.pinnedByModel->name + "); the finalizer cannot run while "
+                                "the cycle lives"});
+  return finding;
+}
+
+} // namespace capcycle

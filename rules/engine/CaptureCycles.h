@@ -1,0 +1,32 @@
+// The cycles the facts and the API models prove: a callback registration that a model says
+// stores its callback on an object the callback itself keeps alive, not undone on every path
+// in the same function. Computed once per scan; CCY101, CCY103 and CCY001 each report their
+// share of them.
+#pragma once
+
+#include "engine/ApiModels.h"
+#include "engine/Finding.h"
+
+namespace capcycle {
+
+struct CaptureCycle {
+  const CallbackRegistration *registration = nullptr;
+  ConnectionMatch match;
+  const Capture *capture = nullptr; // the capture that closes the cycle
+  // What the cycle keeps alive that only a finalizer would release, if anything.
+  std::string pinnedType;                         // e.g. "ConversationTranscriber"
+  std::string pinnedText;                         // the object on the owner path: "self.recognizer"
+  const ApiModel *pinnedByModel = nullptr;        // a model's finalizer_only_handles
+  const FinalizerRelease *pinnedByClass = nullptr; // a class of the scan (CCY102)
+
+  bool shapeOnly() const { return match.model->shapeOnly; }
+  bool pinsNativeHandle() const { return pinnedByModel || pinnedByClass; }
+};
+
+std::vector<CaptureCycle> findCaptureCycles(const FactSet &facts, const ApiModels &models);
+
+// The finding for a cycle, edge by edge: owner -> storage -> callback -> captured owner (and,
+// when it pins one, the finalizer that would have released the native handle).
+Finding describeCycle(const CaptureCycle &cycle, const char *ruleId, Level level);
+
+} // namespace capcycle

@@ -1,0 +1,202 @@
+// CCY101, CCY103 and CCY001 on hand-made facts and small hand-written models: which
+// registrations close a cycle, at which level, and which are broken.
+#include "engine/RuleEngine.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <gtest/gtest.h>
+
+using namespace capcycle;
+
+namespace {
+
+const char *const SpeechModel = R"(schema_version: 1
+id: speech
+name: Speech
+libraries: [speech]
+evidence: test model
+connections:
+  - form: signal-method
+    names: [connect]
+    signals: ["*"]
+    callback_argument: 0
+    storage: gc-opaque
+    bound_methods: strong
+    evidence: test
+disconnections:
+  - form: signal-method
+    names: [disconnect_all]
+    evidence: test
+finalizer_only_handles:
+  - types: [Transcriber]
+    evidence: test
+)";
+
+const char *const WidgetModel = R"(schema_version: 1
+id: widgets
+name: Widgets
+libraries: [widgets]
+evidence: test model
+connections:
+  - form: signal-method
+    names: [connect]
+    callback_argument: 0
+    storage: gc-visible
+    bound_methods: weak
+    evidence: test
+)";
+
+const char *const ShapeModel = R"(schema_version: 1
+id: shapes
+name: Shapes
+libraries: ["*"]
+evidence: test model
+connections:
+  - form: method
+    names: [add_listener]
+    callback_argument: 0
+    storage: unknown
+    evidence: test
+)";
+
+ApiModels loadModels(std::vector<const char *> texts) {
+  std::vector<std::string> files;
+  for (const char *text : texts) {
+    llvm::SmallString<128> path;
+    llvm::sys::fs::createTemporaryFile("model", "yaml", path);
+    std::error_code ec;
+    llvm::raw_fd_ostream(path, ec) << text;
+    files.push_back(std::string(path));
+  }
+  auto models = ApiModels::load(files);
+  EXPECT_TRUE(bool(models)) << llvm::toString(models.takeError());
+  for (const std::string &file : files)
+    llvm::sys::fs::remove(file);
+  return models ? std::move(*models) : ApiModels();
+}
+
+BindingRef binding(const std::string &name) {
+  return {name, "t.py:1:1:" + name, {"t.py", 3, 5, 3, 5 + unsigned(name.size())}};
+}
+
+// `t.<signal>.connect(cb)` with t made by `type`, cb capturing `t`.
+CallbackRegistration registration(const std::string &type, const std::string &callbackKind = "lambda",
+                                  const std::string &via = "free-variable") {
+  CallbackRegistration r;
+  r.site = {"t.py", 20, 5, 20, 40};
+  r.form = "call";
+  r.receiver = {binding("t"), {"transcribed"}, {type, ""}, "t.transcribed"};
+  r.name = "connect";
+  r.callbackArgument = 0;
+  r.callbackName = callbackKind == "lambda" ? "<lambda>" : "t.on_text";
+  r.callbackKind = callbackKind;
+  r.callbackArgumentLocation = {"t.py", 20, 29, 20, 39};
+  r.captures = {{binding("t"), {}, {"t.py", 20, 37, 20, 38}, via, false}};
+  return r;
+}
+
+std::vector<Finding> scan(const CallbackRegistration &r, const ApiModels &models,
+                          RuleSelection selection = {}) {
+  FactSet facts;
+  facts.callbackRegistrations.push_back(r);
+  return runRules(facts, models, selection);
+}
+
+TEST(CaptureCycleRules, ModelledSignalCapturingItsOwnerIsCCY101) {
+  ApiModels models = loadModels({WidgetModel});
+  auto findings = scan(registration("widgets.Button"), models);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].ruleId, "CCY101");
+  EXPECT_EQ(findings[0].level, Level::Note) << "gc-visible storage only delays the memory";
+  EXPECT_EQ(findings[0].message, "lambda connected to signal 't.transcribed' captures 't': "
+                                 "reference cycle t -> transcribed -> <lambda> -> t");
+  ASSERT_EQ(findings[0].path.size(), 3u);
+  EXPECT_EQ(findings[0].path[0].location.line, 3u);
+  EXPECT_EQ(findings[0].path[1].location.column, 29u);
+  EXPECT_EQ(findings[0].path[2].location.column, 37u);
+}
+
+TEST(CaptureCycleRules, FinalizerOnlyHandleMakesItCCY001) {
+  ApiModels models = loadModels({SpeechModel});
+  auto findings = scan(registration("speech.Transcriber"), models);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].ruleId, "CCY001");
+  EXPECT_EQ(findings[0].level, Level::Error);
+  EXPECT_EQ(findings[0].path.size(), 4u) << "the finalizer is the fourth step";
+  auto other = scan(registration("speech.Synthesizer"), models);
+  ASSERT_EQ(other.size(), 1u);
+  EXPECT_EQ(other[0].ruleId, "CCY101");
+  EXPECT_EQ(other[0].level, Level::Warning) << "gc-opaque storage";
+}
+
+TEST(CaptureCycleRules, LocalClassWithFinalizerOnlyReleaseMakesItCCY001) {
+  // self (a Handle of this file, freed only in __del__) -> self.button -> clicked -> lambda -> self
+  ApiModels models = loadModels({WidgetModel});
+  FactSet facts;
+  CallbackRegistration r = registration("");
+  r.receiver = {binding("self"), {"button", "clicked"}, {"t.py:1:1:Handle", "widgets.Button", ""},
+                "self.button.clicked"};
+  r.captures[0].binding = binding("self");
+  facts.callbackRegistrations.push_back(r);
+  facts.finalizerReleases.push_back({"Handle", "t.py:1:1:Handle", {"t.py", 1, 7, 1, 13},
+                                     {"t.py", 5, 9, 5, 30}, "lib.free(self._h)", false, false});
+  RuleSelection cyclesOnly{{}, {"CCY102"}}; // Handle itself is also a CCY102 finding
+  auto findings = runRules(facts, models, cyclesOnly);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].ruleId, "CCY001");
+  EXPECT_EQ(findings[0].message,
+            "lambda connected to signal 'self.button.clicked' captures 'self': reference cycle "
+            "self -> self.button -> clicked -> <lambda> -> self; the cycle keeps 'self' (Handle) "
+            "and its native handle alive");
+  EXPECT_EQ(findings[0].path.back().location, (SourceLocation{"t.py", 5, 9, 5, 30}));
+
+  facts.finalizerReleases[0].hasClose = true; // an explicit close() releases it without GC
+  findings = runRules(facts, models, cyclesOnly);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].ruleId, "CCY101");
+}
+
+TEST(CaptureCycleRules, WeakBoundMethodsAndWeakReferencesCloseNoCycle) {
+  ApiModels models = loadModels({WidgetModel, SpeechModel});
+  EXPECT_TRUE(scan(registration("widgets.Button", "bound-method", "bound-method"), models).empty());
+  EXPECT_EQ(scan(registration("speech.Synth", "bound-method", "bound-method"), models).size(), 1u)
+      << "the speech model holds bound methods strongly";
+  CallbackRegistration weak = registration("speech.Synth");
+  weak.captures[0].weak = true;
+  EXPECT_TRUE(scan(weak, models).empty());
+}
+
+TEST(CaptureCycleRules, DisconnectOrRebindOnEveryPathBreaksTheCycle) {
+  ApiModels models = loadModels({SpeechModel});
+  CallbackRegistration r = registration("speech.Synth");
+  r.breakers = {{"call", {binding("t"), {"transcribed", "disconnect_all"}, {}, ""}, {"t.py", 30, 9, 30, 9}}};
+  EXPECT_TRUE(scan(r, models).empty());
+  r.breakers = {{"call", {binding("t"), {"other_signal", "disconnect_all"}, {}, ""}, {"t.py", 30, 9, 30, 9}}};
+  EXPECT_EQ(scan(r, models).size(), 1u) << "disconnecting another signal breaks nothing";
+  r.breakers = {{"rebind-none", {binding("t"), {}, {}, "t"}, {"t.py", 30, 9, 30, 9}}};
+  EXPECT_TRUE(scan(r, models).empty());
+}
+
+TEST(CaptureCycleRules, ShapeOnlyMatchesAreCCY103AndOffByDefault) {
+  ApiModels models = loadModels({ShapeModel});
+  CallbackRegistration r = registration("");
+  r.receiver = {binding("t"), {}, {""}, "t"};
+  r.name = "add_listener";
+  EXPECT_TRUE(scan(r, models).empty());
+  auto findings = scan(r, models, {{"CCY103"}, {}});
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].ruleId, "CCY103");
+}
+
+TEST(CaptureCycleRules, CaptureOfAnotherObjectIsNoCycle) {
+  ApiModels models = loadModels({SpeechModel});
+  CallbackRegistration r = registration("speech.Synth");
+  r.captures[0].binding = binding("segments");
+  EXPECT_TRUE(scan(r, models).empty());
+  r.captures[0].binding = binding("t");
+  r.captures[0].attributes = {"helper"}; // holds t.helper, which does not own t.transcribed
+  EXPECT_TRUE(scan(r, models).empty());
+}
+
+} // namespace
