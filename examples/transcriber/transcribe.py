@@ -1,10 +1,12 @@
 """The leak capcycle was built to catch: a transcription request that never frees its recognizer.
 
 `on_transcribed` captures `transcriber`; `transcriber.transcribed` stores `on_transcribed`.
-The transcriber owns its signal, so the three form a reference cycle. In the Azure Speech SDK
-the callback list lives behind a native handle the garbage collector cannot see, and the
-80 MB of native recognizer state is freed only by the transcriber's finalizer: every request
-leaks it. Run `capcycle scan examples/transcriber` to see the cycle, edge by edge.
+The transcriber owns its signal, so the three form a reference cycle that reference counting
+never frees. The native recognizer state (tens of megabytes) is released only by the
+transcriber's finalizer, and the finalizer cannot run while the cycle lives: at best the next
+full garbage collection frees it (which Python triggers by object counts, not by native bytes),
+and with the SDK generations that kept callbacks in C++ never. Run
+`capcycle scan examples/transcriber` to see the cycle, edge by edge.
 """
 
 import threading

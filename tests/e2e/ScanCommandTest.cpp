@@ -22,19 +22,19 @@ TEST(ScanCommand, TranscriberExampleShowsTheCycleEdgeByEdge) {
   EXPECT_EQ(result.status, 1) << result.err;
   auto out = lines(result.out);
   ASSERT_EQ(out.size(), 5u) << result.out;
-  EXPECT_TRUE(out[0].starts_with("examples/transcriber/transcribe.py:31:5: error: callback "
+  EXPECT_TRUE(out[0].starts_with("examples/transcriber/transcribe.py:33:5: error: callback "
                                  "'on_transcribed' connected to signal "
                                  "'transcriber.transcribed' captures 'transcriber'"))
       << out[0].str();
   EXPECT_TRUE(out[0].ends_with(" [CCY001]")) << out[0].str();
   // object -> signal -> callback -> captured object -> the finalizer the cycle blocks
-  EXPECT_TRUE(out[1].starts_with("examples/transcriber/transcribe.py:18:5: note: 'transcriber' owns signal"))
+  EXPECT_TRUE(out[1].starts_with("examples/transcriber/transcribe.py:20:5: note: 'transcriber' owns signal"))
       << out[1].str();
-  EXPECT_TRUE(out[2].starts_with("examples/transcriber/transcribe.py:31:37: note: signal 'transcriber.transcribed' stores callback 'on_transcribed'"))
+  EXPECT_TRUE(out[2].starts_with("examples/transcriber/transcribe.py:33:37: note: signal 'transcriber.transcribed' stores callback 'on_transcribed'"))
       << out[2].str();
-  EXPECT_TRUE(out[3].starts_with("examples/transcriber/transcribe.py:25:13: note: callback 'on_transcribed' captures 'transcriber'"))
+  EXPECT_TRUE(out[3].starts_with("examples/transcriber/transcribe.py:27:13: note: callback 'on_transcribed' captures 'transcriber'"))
       << out[3].str();
-  EXPECT_TRUE(out[4].starts_with("examples/transcriber/transcribe.py:18:5: note: 'transcriber' is a ConversationTranscriber"))
+  EXPECT_TRUE(out[4].starts_with("examples/transcriber/transcribe.py:20:5: note: 'transcriber' is a ConversationTranscriber"))
       << out[4].str();
   EXPECT_EQ(result.err, "");
 }
