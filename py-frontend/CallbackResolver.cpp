@@ -11,13 +11,22 @@ namespace capcycle::python {
 namespace {
 constexpr int MaxDepth = 4;
 
-bool hasIdentifier(TSNode root, llvm::StringRef name, llvm::StringRef source) {
-  std::vector<TSNode> pending = {root};
+// `self.x = param`, or param inside a literal container (`self.x = [param]`): the instance
+// holds the argument itself. `self.x = param.text()` holds only what the call returned.
+bool storesItself(TSNode value, llvm::StringRef name, llvm::StringRef source) {
+  std::vector<TSNode> pending = {value};
   while (!pending.empty()) {
     TSNode node = pending.back();
     pending.pop_back();
-    if (is(node, kinds().identifier) && nodeText(node, source) == name)
-      return true;
+    if (is(node, kinds().identifier)) {
+      if (nodeText(node, source) == name)
+        return true;
+      continue;
+    }
+    llvm::StringRef type = ts_node_type(node);
+    if (type != "list" && type != "tuple" && type != "set" && type != "dictionary" &&
+        type != "pair" && type != "parenthesized_expression" && type != "expression_list")
+      continue;
     for (uint32_t i = 0, n = ts_node_named_child_count(node); i < n; ++i)
       pending.push_back(ts_node_named_child(node, i));
   }
@@ -225,7 +234,7 @@ std::optional<ResolvedCallback> CallbackResolver::resolveInstance(TSNode call, i
   const Scope &initScope = model.scope(init);
   auto stored = [&](const std::string &parameter) {
     return llvm::any_of(cls.attributeAssignments, [&](const AttributeAssignment &a) {
-      return a.scope == init && hasIdentifier(a.value, parameter, model.source());
+      return a.scope == init && storesItself(a.value, parameter, model.source());
     });
   };
   for (const CallArgument &argument : callArguments(call, model.source())) {
