@@ -20,7 +20,7 @@ const RuleInfo NativeLeakCycleRule::Info = {
 void NativeLeakCycleRule::checkInContext(const RuleContext &context,
                                          std::vector<Finding> &findings) const {
   for (const CaptureCycle &cycle : context.cycles)
-    if (!cycle.shapeOnly() && cycle.pinsNativeHandle())
+    if (!cycle.shapeOnly() && cycle.leaksNatively())
       findings.push_back(describeCycle(cycle, Info.id, Info.defaultLevel));
 }
 

@@ -21,7 +21,7 @@ const RuleInfo SelfSignalCaptureRule::Info = {
 void SelfSignalCaptureRule::checkInContext(const RuleContext &context,
                                            std::vector<Finding> &findings) const {
   for (const CaptureCycle &cycle : context.cycles) {
-    if (cycle.shapeOnly() || cycle.pinsNativeHandle())
+    if (cycle.shapeOnly() || cycle.leaksNatively())
       continue; // CCY103 and CCY001
     // Collectable cycles only delay the memory: a note, not a warning.
     Level level = cycle.match.connection->storage == Storage::GcVisible ? Level::Note

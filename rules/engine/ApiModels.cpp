@@ -295,6 +295,11 @@ std::optional<ConnectionMatch> ApiModels::matchModel(const ApiModel &model,
   return std::nullopt;
 }
 
+void ApiModels::addDerived(std::vector<ApiModel> derived) {
+  models.insert(models.begin(), std::make_move_iterator(derived.begin()),
+                std::make_move_iterator(derived.end()));
+}
+
 std::optional<ConnectionMatch> ApiModels::match(const CallbackRegistration &r) const {
   for (bool shapeOnly : {false, true})
     for (const ApiModel &model : models)

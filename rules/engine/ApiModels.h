@@ -25,6 +25,9 @@ struct ModelConnection {
   Storage storage = Storage::Unknown;
   bool weakBoundMethods = false;
   std::string evidence;
+  // Models derived from scanned C++ (BindingModels.h): the member that stores the callable.
+  SourceLocation storeLocation;
+  std::string storeDescription; // "member 'callbacks_' of speech::EventSignal"
 };
 
 struct ModelDisconnection {
@@ -39,6 +42,8 @@ struct ApiModel {
   std::vector<ModelConnection> connections;
   std::vector<ModelDisconnection> disconnections;
   std::vector<std::string> finalizerOnlyTypes;
+  // Derived models: where the C++ finalizer releases each type's handle.
+  std::vector<std::pair<std::string, SourceLocation>> finalizerLocations;
   std::vector<std::pair<std::string, std::string>> factories; // call -> returned type
 };
 
@@ -60,6 +65,9 @@ public:
   static std::vector<std::string> filesIn(llvm::StringRef directory);
 
   const std::vector<ApiModel> &all() const { return models; }
+  // Models derived from the scan's own C++ facts join the loaded ones; they are consulted first,
+  // since they describe exactly the bindings the Python code imports.
+  void addDerived(std::vector<ApiModel> derived);
 
   // Typed models first; shape-only models when no typed one matches.
   std::optional<ConnectionMatch> match(const CallbackRegistration &registration) const;

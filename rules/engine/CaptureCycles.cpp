@@ -89,6 +89,15 @@ std::string storageDescription(const ConnectionMatch &match) {
   return " (" + library + ")";
 }
 
+// The C++ destructor or tp_dealloc of a derived model; else where the Python object is made.
+SourceLocation finalizerLocation(const ApiModel &model, const std::string &type,
+                                 const ObjectPath &owner) {
+  for (const auto &[name, location] : model.finalizerLocations)
+    if (name == type)
+      return location;
+  return owner.root.definedAt;
+}
+
 } // namespace
 
 std::vector<CaptureCycle> findCaptureCycles(const FactSet &facts, const ApiModels &models) {
@@ -127,6 +136,9 @@ Finding describeCycle(const CaptureCycle &cycle, const char *ruleId, Level level
   if (cycle.pinsNativeHandle())
     finding.message += "; the cycle keeps " + quoted(cycle.pinnedText) + " (" + cycle.pinnedType +
                        ") and its native handle alive";
+  else if (cycle.storedOpaquelyInCpp())
+    finding.message += "; C++ keeps the callback where the garbage collector cannot see it, so "
+                       "the cycle is never collected";
 
   std::string owns = owner.attributes.empty()
                          ? quoted(owner.root.name) + " owns " + match.holder
@@ -135,15 +147,19 @@ Finding describeCycle(const CaptureCycle &cycle, const char *ruleId, Level level
   finding.path = {
       {owner.root.definedAt, owns},
       {r.callbackArgumentLocation, match.holder + " stores " + callback + storageDescription(match)},
-      {cycle.capture->referencedAt, callback + " captures " + quoted(captured) + ", closing the cycle"},
   };
+  // Scanned C++: the member that really holds the callable.
+  if (match.connection->storeLocation.valid())
+    finding.path.push_back({match.connection->storeLocation, match.connection->storeDescription});
+  finding.path.push_back(
+      {cycle.capture->referencedAt, callback + " captures " + quoted(captured) + ", closing the cycle"});
   if (cycle.pinnedByClass)
     finding.path.push_back({cycle.pinnedByClass->releaseCall,
                             quoted(cycle.pinnedType) +
                                 " releases its native resource only here, in __del__, which "
                                 "cannot run while the cycle lives"});
   else if (cycle.pinnedByModel)
-    finding.path.push_back({owner.root.definedAt,
+    finding.path.push_back({finalizerLocation(*cycle.pinnedByModel, cycle.pinnedType, owner),
                             quoted(cycle.pinnedText) + " is a " + cycle.pinnedType +
                                 ", whose native handle only its finalizer releases (" +
                                 cycle.pinnedByModel->name + "); the finalizer cannot run while "

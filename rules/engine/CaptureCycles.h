@@ -21,6 +21,12 @@ struct CaptureCycle {
 
   bool shapeOnly() const { return match.model->shapeOnly; }
   bool pinsNativeHandle() const { return pinnedByModel || pinnedByClass; }
+  // Scanned C++ stores the callable where the GC cannot see it: the cycle is never collected.
+  bool storedOpaquelyInCpp() const {
+    return match.connection->storeLocation.valid() &&
+           match.connection->storage == Storage::GcOpaque;
+  }
+  bool leaksNatively() const { return pinsNativeHandle() || storedOpaquelyInCpp(); }
 };
 
 std::vector<CaptureCycle> findCaptureCycles(const FactSet &facts, const ApiModels &models);

@@ -1,5 +1,6 @@
 #include "engine/RuleEngine.h"
 
+#include "engine/BindingModels.h"
 #include "engine/CaptureCycles.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -35,8 +36,10 @@ std::string RuleSelection::unknownSelector() const {
 
 std::vector<Finding> runRules(const FactSet &facts, const ApiModels &models,
                               const RuleSelection &selection) {
-  std::vector<CaptureCycle> cycles = findCaptureCycles(facts, models);
-  RuleContext context{facts, models, cycles};
+  ApiModels joined = models;
+  joined.addDerived(deriveBindingModels(facts));
+  std::vector<CaptureCycle> cycles = findCaptureCycles(facts, joined);
+  RuleContext context{facts, joined, cycles};
   std::vector<Finding> findings;
   for (const RuleEntry &row : ruleCatalogue())
     if (selection.isEnabled(row.info))

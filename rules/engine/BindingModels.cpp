@@ -1,0 +1,117 @@
+#include "engine/BindingModels.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <map>
+
+namespace capcycle {
+
+namespace {
+
+// How a member holding a Python callable is seen by the cyclic GC.
+Storage storageOf(const FactSet &facts, const std::string &cppType, const std::string &member) {
+  auto reference = llvm::find_if(facts.pythonReferences, [&](const PythonReference &r) {
+    return r.cppType == cppType && r.member == member;
+  });
+  if (reference == facts.pythonReferences.end() || !reference->owning)
+    return Storage::Unknown;
+  return reference->traversed ? Storage::GcVisible : Storage::GcOpaque;
+}
+
+const BoundType *boundTypeOf(const FactSet &facts, const std::string &cppType) {
+  auto it = llvm::find_if(facts.boundTypes,
+                          [&](const BoundType &t) { return t.cppType == cppType; });
+  return it == facts.boundTypes.end() ? nullptr : &*it;
+}
+
+std::string storageWords(Storage storage) {
+  switch (storage) {
+  case Storage::GcOpaque: return "an owning reference the type does not traverse";
+  case Storage::GcVisible: return "a reference the type's tp_traverse visits";
+  case Storage::Unknown: break;
+  }
+  return "a member";
+}
+
+// Removal calls of a signal class, by the names users give them.
+bool isDisconnectName(llvm::StringRef name) {
+  return name.starts_with("disconnect") || name == "clear" || name.starts_with("remove") ||
+         name == "unsubscribe" || name == "off";
+}
+
+ModelConnection connectionFor(const FactSet &facts, const CallableStore &store,
+                              const std::string &form, std::vector<std::string> types,
+                              std::vector<std::string> signals) {
+  ModelConnection c;
+  c.id = store.cppType + "::" + store.cppFunction;
+  c.form = form;
+  c.types = std::move(types);
+  c.names = store.pythonMethods;
+  c.signals = std::move(signals);
+  c.callbackArgument = 0;
+  c.storage = storageOf(facts, store.cppType, store.member);
+  c.weakBoundMethods = false; // a py::function / PyObject* holds a bound method strongly
+  c.storeLocation = store.location;
+  c.storeDescription = "member '" + store.member + "' of " + store.cppType + " keeps the callable in " +
+                       storageWords(c.storage);
+  c.evidence = "derived from the scanned C++ (" + store.cppFunction + ")";
+  return c;
+}
+
+} // namespace
+
+std::vector<ApiModel> deriveBindingModels(const FactSet &facts) {
+  std::map<std::string, ApiModel> byModule;
+  auto modelFor = [&](const std::string &module) -> ApiModel & {
+    ApiModel &model = byModule[module];
+    if (model.id.empty()) {
+      model.id = "cpp:" + module;
+      model.name = "C++ module '" + module + "' as scanned";
+      model.libraries = {module};
+      model.evidence = "derived from the C++ sources of the scan";
+    }
+    return model;
+  };
+
+  // Signals: `owner.<attribute>` returns a member whose class stores callables.
+  for (const SignalOwnership &ownership : facts.signalOwnerships) {
+    const BoundType *owner = boundTypeOf(facts, ownership.ownerType);
+    if (!owner)
+      continue;
+    ApiModel &model = modelFor(owner->module);
+    for (const CallableStore &store : facts.callableStores)
+      if (store.cppType == ownership.signalType && !store.pythonMethods.empty())
+        model.connections.push_back(connectionFor(facts, store, "signal-method",
+                                                  {owner->pythonName}, {ownership.pythonAttribute}));
+    for (const BoundMember &member : facts.boundMembers)
+      if (member.cppType == ownership.signalType && isDisconnectName(member.pythonName))
+        model.disconnections.push_back({"signal-method", {owner->pythonName}, {member.pythonName}});
+  }
+  // Bound methods of a type that store their callable argument on the object itself.
+  for (const CallableStore &store : facts.callableStores) {
+    const BoundType *type = boundTypeOf(facts, store.cppType);
+    if (!type || store.pythonMethods.empty())
+      continue;
+    modelFor(type->module).connections.push_back(
+        connectionFor(facts, store, "method", {type->pythonName}, {}));
+  }
+  // Handles only a finalizer releases: no bound method reaches the same release.
+  for (const NativeRelease &release : facts.nativeReleases) {
+    const BoundType *type = boundTypeOf(facts, release.cppType);
+    if (!type || !release.finalizer || !release.explicitlyReleasedBy.empty())
+      continue;
+    ApiModel &model = modelFor(type->module);
+    if (!llvm::is_contained(model.finalizerOnlyTypes, type->pythonName)) {
+      model.finalizerOnlyTypes.push_back(type->pythonName);
+      model.finalizerLocations.emplace_back(type->pythonName, release.location);
+    }
+  }
+
+  std::vector<ApiModel> models;
+  for (auto &[module, model] : byModule)
+    models.push_back(std::move(model));
+  return models;
+}
+
+} // namespace capcycle

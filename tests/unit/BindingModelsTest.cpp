@@ -1,0 +1,114 @@
+// The join between languages on hand-made facts: C++ facts of module `speech` make its
+// Python names a model, and a Python cycle through them becomes CCY001 with both languages'
+// locations on its path.
+#include "engine/BindingModels.h"
+#include "engine/RuleEngine.h"
+
+#include <gtest/gtest.h>
+
+using namespace capcycle;
+
+namespace {
+
+SourceLocation at(const char *file, unsigned line) { return {file, line, 3, line, 20}; }
+
+// speech.Transcriber().transcribed is an EventSignal whose connect() keeps a py::function in
+// `callbacks_`; ~Transcriber() deletes `buffer_`.
+FactSet speechModule(bool traversed, bool closeBound) {
+  FactSet facts;
+  facts.boundTypes = {{"speech::EventSignal", "EventSignal", "speech", at("speech.cpp", 30)},
+                      {"speech::Transcriber", "Transcriber", "speech", at("speech.cpp", 33)}};
+  facts.boundMembers = {{"speech::EventSignal", "disconnect_all", "method",
+                         "speech::EventSignal::disconnect_all", "", "", at("speech.cpp", 32)}};
+  facts.pythonReferences = {{"speech::EventSignal", "callbacks_", "pybind11::function",
+                             "std::vector", true, traversed, at("speech.cpp", 15)}};
+  facts.callableStores = {{"speech::EventSignal", "callbacks_", "speech::EventSignal::connect",
+                           {"connect"}, at("speech.cpp", 11)}};
+  facts.signalOwnerships = {{"speech::Transcriber", "transcribed", "transcribed_",
+                             "speech::EventSignal", at("speech.cpp", 35)}};
+  std::vector<std::string> releasedBy;
+  if (closeBound)
+    releasedBy.push_back("close");
+  facts.nativeReleases = {{"speech::Transcriber", "buffer_", "delete",
+                           "speech::Transcriber::~Transcriber", true, releasedBy,
+                           at("speech.cpp", 21)}};
+  return facts;
+}
+
+// client.py: t = speech.Transcriber(); t.transcribed.connect(lambda text: t)
+CallbackRegistration client() {
+  BindingRef t{"t", "client.py:4:1:t", {"client.py", 5, 5, 5, 6}};
+  CallbackRegistration r;
+  r.site = {"client.py", 7, 5, 7, 60};
+  r.form = "call";
+  r.receiver = {t, {"transcribed"}, {"speech.Transcriber", ""}, "t.transcribed"};
+  r.name = "connect";
+  r.callbackArgument = 0;
+  r.callbackName = "<lambda>";
+  r.callbackKind = "lambda";
+  r.callbackArgumentLocation = {"client.py", 7, 27, 7, 59};
+  r.captures = {{t, {}, {"client.py", 7, 58, 7, 59}, "free-variable", false}};
+  return r;
+}
+
+TEST(BindingModels, DerivesSignalConnectionsAndFinalizerOnlyTypes) {
+  std::vector<ApiModel> models = deriveBindingModels(speechModule(false, false));
+  ASSERT_EQ(models.size(), 1u);
+  const ApiModel &speech = models[0];
+  EXPECT_EQ(speech.libraries, std::vector<std::string>{"speech"});
+  // t.transcribed.connect(cb), and EventSignal.connect(cb) on a signal object held directly.
+  ASSERT_EQ(speech.connections.size(), 2u);
+  const ModelConnection &signal = speech.connections[0];
+  EXPECT_EQ(signal.form, "signal-method");
+  EXPECT_EQ(signal.types, std::vector<std::string>{"Transcriber"});
+  EXPECT_EQ(signal.signals, std::vector<std::string>{"transcribed"});
+  EXPECT_EQ(signal.names, std::vector<std::string>{"connect"});
+  EXPECT_EQ(signal.storage, Storage::GcOpaque);
+  EXPECT_EQ(signal.storeLocation.line, 11u);
+  EXPECT_EQ(speech.connections[1].form, "method");
+  EXPECT_EQ(speech.connections[1].types, std::vector<std::string>{"EventSignal"});
+  EXPECT_EQ(speech.finalizerOnlyTypes, std::vector<std::string>{"Transcriber"});
+  ASSERT_EQ(speech.disconnections.size(), 1u);
+  EXPECT_EQ(speech.disconnections[0].names, std::vector<std::string>{"disconnect_all"});
+}
+
+TEST(BindingModels, CycleThroughScannedCppIsCCY001WithBothLanguagesOnThePath) {
+  FactSet facts = speechModule(false, false);
+  facts.callbackRegistrations.push_back(client());
+  auto findings = runRules(facts, ApiModels(), {{"CCY0", "CCY1"}, {}});
+  ASSERT_EQ(findings.size(), 1u);
+  const Finding &f = findings[0];
+  EXPECT_EQ(f.ruleId, "CCY001");
+  std::vector<std::string> files;
+  for (const PathStep &step : f.path)
+    files.push_back(step.location.file + ":" + std::to_string(step.location.line));
+  // owner, Python connect, C++ store, Python capture, C++ destructor
+  EXPECT_EQ(files, (std::vector<std::string>{"client.py:5", "client.py:7", "speech.cpp:11",
+                                             "client.py:7", "speech.cpp:21"}));
+}
+
+TEST(BindingModels, OpaqueStorageAloneIsCCY001AndTraversedStorageIsANote) {
+  FactSet facts = speechModule(false, true); // close() bound: no finalizer-only handle
+  facts.callbackRegistrations.push_back(client());
+  auto findings = runRules(facts, ApiModels(), {{"CCY0", "CCY1"}, {}});
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].ruleId, "CCY001") << "the GC can never collect this cycle";
+
+  facts = speechModule(true, true); // a complete traverse: collectable
+  facts.callbackRegistrations.push_back(client());
+  findings = runRules(facts, ApiModels(), {{"CCY0", "CCY1"}, {}});
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].ruleId, "CCY101");
+  EXPECT_EQ(findings[0].level, Level::Note);
+}
+
+TEST(BindingModels, DisconnectAllInFinallyBreaksIt) {
+  FactSet facts = speechModule(false, false);
+  CallbackRegistration r = client();
+  r.breakers = {{"call", {r.receiver.root, {"transcribed", "disconnect_all"}, {}, ""},
+                 {"client.py", 11, 9, 11, 50}}};
+  facts.callbackRegistrations.push_back(r);
+  EXPECT_TRUE(runRules(facts, ApiModels(), {{"CCY0", "CCY1"}, {}}).empty());
+}
+
+} // namespace
