@@ -148,6 +148,10 @@ private:
     TSNode right = ts_node_child_by_field_id(site.node, fields().right);
     if (!is(left, kinds().attribute))
       return;
+    // `event += handler` subscribes; `total -= x`, `count %= n` are arithmetic.
+    if (is(site.node, kinds().augmentedAssignment) &&
+        nodeText(ts_node_child_by_field_name(site.node, "operator", 8), model.source()) != "+=")
+      return;
     auto receiver = receiverOf(ts_node_child_by_field_id(left, fields().object), site.scope);
     auto callback = receiver ? callbacks.resolve(right, site.scope) : std::nullopt;
     if (!callback)

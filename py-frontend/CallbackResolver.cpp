@@ -94,7 +94,7 @@ std::optional<ResolvedCallback> CallbackResolver::resolve(TSNode expression, int
   if (is(expression, k.attribute))
     return resolveBoundMethod(expression, scope, depth);
   if (is(expression, k.call))
-    return resolveCall(expression, scope, depth);
+    return resolveCall(expression, scope, depth, /*asCallable=*/true);
   return std::nullopt;
 }
 
@@ -117,6 +117,20 @@ std::optional<ResolvedCallback> CallbackResolver::resolveName(TSNode identifier,
   return std::nullopt;
 }
 
+// A name the class does not define as a method may still be one it inherits from a base this
+// file cannot see (`self.close` of a QWidget subclass) — unless the class binds it as data
+// (`AddingMode = 0` in the body, `self.host = host`), or has no base at all.
+bool CallbackResolver::mayInheritMethod(int classScope, llvm::StringRef name) const {
+  const Scope &cls = model.scope(classScope);
+  if (cls.bindings.count(name))
+    return false;
+  if (llvm::any_of(cls.attributeAssignments,
+                   [&](const AttributeAssignment &a) { return a.attribute == name; }))
+    return false;
+  TSNode bases = ts_node_child_by_field_id(cls.node, fields().superclasses);
+  return !ts_node_is_null(bases) && ts_node_named_child_count(bases) > 0;
+}
+
 // `obj.method` holds `obj`. A module's function or a class's plain function holds nothing.
 std::optional<ResolvedCallback> CallbackResolver::resolveBoundMethod(TSNode attribute, int scope,
                                                                      int depth) const {
@@ -127,7 +141,7 @@ std::optional<ResolvedCallback> CallbackResolver::resolveBoundMethod(TSNode attr
   callback.definition = nodeLocation(attribute, model.file());
   if (is(object, kinds().call)) {
     // `Handler(recognizer).on_event`: the bound method holds the new instance.
-    auto instance = resolveCall(object, scope, depth + 1);
+    auto instance = resolveCall(object, scope, depth + 1, /*asCallable=*/false);
     if (!instance)
       return std::nullopt;
     callback.captures = std::move(instance->captures);
@@ -145,6 +159,13 @@ std::optional<ResolvedCallback> CallbackResolver::resolveBoundMethod(TSNode attr
       (path->attributes.empty() &&
        (binding->kind == BindingKind::Class || binding->kind == BindingKind::Function)))
     return std::nullopt;
+  // On an instance of a class of this file: `self.on_text` is a method, `self.host` (assigned
+  // as `self.host = ...`) is data, not a callable that holds self.
+  int cls = objects.classScopeOf(path->types.back());
+  llvm::StringRef method =
+      nodeText(ts_node_child_by_field_id(attribute, fields().attributeName), model.source());
+  if (cls >= 0 && model.methodOf(cls, method) < 0 && !mayInheritMethod(cls, method))
+    return std::nullopt;
   Capture capture;
   capture.binding = path->root;
   capture.attributes = path->attributes;
@@ -154,8 +175,8 @@ std::optional<ResolvedCallback> CallbackResolver::resolveBoundMethod(TSNode attr
   return callback;
 }
 
-std::optional<ResolvedCallback> CallbackResolver::resolveCall(TSNode call, int scope,
-                                                              int depth) const {
+std::optional<ResolvedCallback> CallbackResolver::resolveCall(TSNode call, int scope, int depth,
+                                                              bool asCallable) const {
   TSNode function = ts_node_child_by_field_id(call, fields().function);
   std::string qualified = objects.qualifiedName(function, scope);
   if (qualified == "functools.partial" || qualified == "functools.partialmethod")
@@ -166,8 +187,12 @@ std::optional<ResolvedCallback> CallbackResolver::resolveCall(TSNode call, int s
   if (!name)
     return std::nullopt;
   int cls = model.classBoundTo(*name);
-  if (cls >= 0)
+  // An instance is a callback itself only if it can be called (`Handler(x).on_event` is a
+  // bound method of it, asked for with asCallable false).
+  if (cls >= 0 && (!asCallable || model.methodOf(cls, "__call__") >= 0))
     return resolveInstance(call, cls, scope);
+  if (cls >= 0)
+    return std::nullopt;
   std::vector<int> functions = model.functionsBoundTo(*name);
   if (!functions.empty())
     return resolveFactory(call, functions.back(), scope);

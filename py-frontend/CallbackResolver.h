@@ -33,11 +33,13 @@ private:
 
   std::optional<ResolvedCallback> resolveName(TSNode identifier, int scope, int depth) const;
   std::optional<ResolvedCallback> resolveBoundMethod(TSNode attribute, int scope, int depth) const;
-  std::optional<ResolvedCallback> resolveCall(TSNode call, int scope, int depth) const;
+  std::optional<ResolvedCallback> resolveCall(TSNode call, int scope, int depth,
+                                              bool asCallable) const;
   std::optional<ResolvedCallback> resolvePartial(TSNode call, int scope, int depth) const;
   std::optional<ResolvedCallback> resolveInstance(TSNode call, int classScope, int scope) const;
   std::optional<ResolvedCallback> resolveFactory(TSNode call, int function, int scope) const;
   void addArgumentCapture(TSNode argument, int scope, const char *via, CaptureSet &out) const;
+  bool mayInheritMethod(int classScope, llvm::StringRef name) const;
 };
 
 // The arguments of a call: positional ones by index, keyword ones by name.

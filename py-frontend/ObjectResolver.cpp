@@ -104,6 +104,14 @@ std::string ObjectResolver::typeOfExpression(TSNode expression, int scope, int d
   const NodeKinds &k = kinds();
   if (is(expression, k.call))
     return qualifiedName(ts_node_child_by_field_id(expression, fields().function), scope);
+  // Literal containers: `self.callbacks = []` is a list, whatever the name says.
+  llvm::StringRef literal = ts_node_type(expression);
+  if (literal == "list" || literal == "list_comprehension")
+    return "builtins.list";
+  if (literal == "dictionary" || literal == "dictionary_comprehension")
+    return "builtins.dict";
+  if (literal == "set" || literal == "set_comprehension")
+    return "builtins.set";
   if (is(expression, k.identifier)) {
     auto binding = resolveName(nodeText(expression, model.source()), scope);
     return binding ? typeOfBinding(*binding, depth + 1) : std::string();

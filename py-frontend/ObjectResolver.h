@@ -29,13 +29,14 @@ public:
   // The identity of a class scope, used as the type of its instances.
   std::string classId(int classScope) const;
   BindingRef bindingRef(const ResolvedName &binding) const;
+  // The class scope of a type that is a class of this file, or -1.
+  int classScopeOf(const std::string &type) const;
   bool isModuleOrClass(const ResolvedName &binding) const;
 
 private:
   const ScopeModel &model;
   std::string typeOfAttribute(const std::string &ownerType, llvm::StringRef attribute,
                               int depth) const;
-  int classScopeOf(const std::string &type) const;
 };
 
 } // namespace capcycle::python

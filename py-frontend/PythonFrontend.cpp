@@ -1,6 +1,7 @@
 #include "PythonFrontend.h"
 
 #include "ScopeModel.h"
+#include "CallableStoreCollector.h"
 #include "CallbackRegistrationCollector.h"
 #include "FinalizerReleaseCollector.h"
 
@@ -115,6 +116,8 @@ FactSet analyzePythonSource(llvm::StringRef path, llvm::StringRef source,
   ScopeModel model = ScopeModel::build(root, source, path);
   facts.finalizerReleases = python::collectFinalizerReleases(model);
   facts.callbackRegistrations = python::collectCallbackRegistrations(model);
+  facts.pythonCallableStores = python::collectCallableStores(model);
+  facts.pythonClasses = python::collectClassBases(model);
   return facts;
 }
 

@@ -234,8 +234,12 @@ std::optional<std::string> classIn(const ApiModel &model, const std::string &typ
 
 bool typeMatches(const ApiModel &model, const std::vector<std::string> &types,
                  const std::string &type) {
+  // A class of the scan (a binding id, never a dotted import path) has its source here: what
+  // its methods store is known (derived models), so its calls are not guessed from their shape.
   if (model.shapeOnly)
-    return true;
+    return type.find(':') == std::string::npos;
+  if (model.libraries.empty()) // classes of the scan, named by their binding ids
+    return !type.empty() && llvm::is_contained(types, type);
   auto cls = classIn(model, type);
   return cls && listed(types, *cls);
 }
@@ -264,7 +268,7 @@ std::optional<ConnectionMatch> ApiModels::matchModel(const ApiModel &model,
       m.holder = "signal '" + receiver.text + "'";
     } else if (c.form == "method" && r.form == "call" && listed(c.names, r.name) &&
                callbackSlotMatches(c, r)) {
-      m.holder = "'" + receiver.text + "." + r.name + "'";
+      m.holder = "'" + receiver.text + "' (through " + r.name + "())";
       m.link = r.name + "()";
     } else if (c.form == "append" && r.form == "call" && r.name == "append" && depth > 0 &&
                listed(c.names, receiver.attributes.back()) && r.callbackArgument == 0) {
@@ -289,10 +293,28 @@ std::optional<ConnectionMatch> ApiModels::matchModel(const ApiModel &model,
     }
     if (c.form != "constructor-keyword")
       ownerType = m.owner.types.back();
-    if (typeMatches(model, c.types, ownerType))
-      return m;
+    for (const std::string &type : lineage(ownerType))
+      if (typeMatches(model, c.types, type))
+        return m;
   }
   return std::nullopt;
+}
+
+void ApiModels::addClassBases(const std::vector<PythonClass> &classes) {
+  for (const PythonClass &cls : classes)
+    classBases[cls.bindingId] = cls.bases;
+}
+
+std::vector<std::string> ApiModels::lineage(const std::string &type) const {
+  std::vector<std::string> types = {type};
+  for (size_t i = 0; i < types.size() && types.size() < 16; ++i) {
+    auto it = classBases.find(types[i]);
+    if (it != classBases.end())
+      for (const std::string &base : it->second)
+        if (!llvm::is_contained(types, base))
+          types.push_back(base);
+  }
+  return types;
 }
 
 void ApiModels::addDerived(std::vector<ApiModel> derived) {
@@ -331,13 +353,14 @@ bool ApiModels::disconnects(const ConnectionMatch &match, const CycleBreaker &br
 const ApiModel *ApiModels::finalizerOnlyModel(const std::string &type) const {
   if (type.empty())
     return nullptr;
-  for (const ApiModel &model : models) {
-    if (model.shapeOnly || model.finalizerOnlyTypes.empty())
-      continue;
-    auto cls = classIn(model, type);
-    if (cls && llvm::is_contained(model.finalizerOnlyTypes, *cls))
-      return &model;
-  }
+  for (const std::string &candidate : lineage(type))
+    for (const ApiModel &model : models) {
+      if (model.shapeOnly || model.finalizerOnlyTypes.empty())
+        continue;
+      auto cls = classIn(model, candidate);
+      if (cls && llvm::is_contained(model.finalizerOnlyTypes, *cls))
+        return &model;
+    }
   return nullptr;
 }
 

@@ -7,6 +7,7 @@
 
 #include "llvm/Support/Error.h"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -68,6 +69,8 @@ public:
   // Models derived from the scan's own C++ facts join the loaded ones; they are consulted first,
   // since they describe exactly the bindings the Python code imports.
   void addDerived(std::vector<ApiModel> derived);
+  // Bases of the scanned Python classes: `class Window(QWidget)` matches the Qt models.
+  void addClassBases(const std::vector<PythonClass> &classes);
 
   // Typed models first; shape-only models when no typed one matches.
   std::optional<ConnectionMatch> match(const CallbackRegistration &registration) const;
@@ -78,6 +81,10 @@ public:
 
 private:
   std::vector<ApiModel> models;
+  std::map<std::string, std::vector<std::string>> classBases;
+  // A type, then its bases, nearest first (bounded: class hierarchies may be cyclic in
+  // broken code).
+  std::vector<std::string> lineage(const std::string &type) const;
   std::optional<ConnectionMatch> matchModel(const ApiModel &model,
                                             const CallbackRegistration &registration) const;
 };

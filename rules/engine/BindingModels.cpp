@@ -59,6 +59,35 @@ ModelConnection connectionFor(const FactSet &facts, const CallableStore &store,
   return c;
 }
 
+// Classes of the scanned Python that keep a callable argument on the instance. Their types are
+// binding ids of this scan, so the model names them exactly (no library prefix). The callbacks
+// sit in plain Python containers and attributes: visible to the GC.
+ApiModel derivePythonSignalModel(const FactSet &facts) {
+  ApiModel model;
+  model.id = "python:scanned-classes";
+  model.name = "Python classes of the scan";
+  model.evidence = "derived from the scanned Python sources";
+  for (const PythonCallableStore &store : facts.pythonCallableStores) {
+    ModelConnection c;
+    c.id = store.className + "." + store.method;
+    c.form = "method";
+    c.types = {store.classBindingId};
+    c.names = {store.method};
+    c.callbackArgument = store.argument;
+    c.storage = Storage::GcVisible;
+    c.evidence = "'" + store.className + "." + store.method + "' keeps its argument in self." +
+                 store.attribute;
+    model.connections.push_back(std::move(c));
+    std::vector<std::string> removals;
+    for (const std::string &method : store.classMethods)
+      if (isDisconnectName(method))
+        removals.push_back(method);
+    if (!removals.empty())
+      model.disconnections.push_back({"method", {store.classBindingId}, removals});
+  }
+  return model;
+}
+
 } // namespace
 
 std::vector<ApiModel> deriveBindingModels(const FactSet &facts) {
@@ -111,6 +140,8 @@ std::vector<ApiModel> deriveBindingModels(const FactSet &facts) {
   std::vector<ApiModel> models;
   for (auto &[module, model] : byModule)
     models.push_back(std::move(model));
+  if (!facts.pythonCallableStores.empty())
+    models.push_back(derivePythonSignalModel(facts));
   return models;
 }
 

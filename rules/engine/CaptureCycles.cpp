@@ -140,10 +140,16 @@ Finding describeCycle(const CaptureCycle &cycle, const char *ruleId, Level level
     finding.message += "; C++ keeps the callback where the garbage collector cannot see it, so "
                        "the cycle is never collected";
 
-  std::string owns = owner.attributes.empty()
-                         ? quoted(owner.root.name) + " owns " + match.holder
-                         : quoted(owner.root.name) + " owns " + quoted(owner.text) +
-                               ", which owns " + match.holder;
+  // The first edge: the captured root owns what stores the callback. When the storage is the
+  // root itself (a method or attribute of it), there is no edge to show but where it is made.
+  bool storesOnOwner = match.signal.empty() && match.connection->form != "append";
+  std::string owns =
+      storesOnOwner ? (owner.attributes.empty()
+                           ? quoted(owner.root.name) + " is defined here"
+                           : quoted(owner.root.name) + " owns " + quoted(owner.text))
+      : owner.attributes.empty()
+          ? quoted(owner.root.name) + " owns " + match.holder
+          : quoted(owner.root.name) + " owns " + quoted(owner.text) + ", which owns " + match.holder;
   finding.path = {
       {owner.root.definedAt, owns},
       {r.callbackArgumentLocation, match.holder + " stores " + callback + storageDescription(match)},

@@ -38,6 +38,7 @@ std::vector<Finding> runRules(const FactSet &facts, const ApiModels &models,
                               const RuleSelection &selection) {
   ApiModels joined = models;
   joined.addDerived(deriveBindingModels(facts));
+  joined.addClassBases(facts.pythonClasses);
   std::vector<CaptureCycle> cycles = findCaptureCycles(facts, joined);
   RuleContext context{facts, joined, cycles};
   std::vector<Finding> findings;

@@ -16,6 +16,8 @@ void FactSet::append(FactSet &&other) {
   };
   move(callbackRegistrations, other.callbackRegistrations);
   move(finalizerReleases, other.finalizerReleases);
+  move(pythonCallableStores, other.pythonCallableStores);
+  move(pythonClasses, other.pythonClasses);
   move(boundTypes, other.boundTypes);
   move(boundMembers, other.boundMembers);
   move(pythonReferences, other.pythonReferences);
@@ -153,6 +155,34 @@ bool fromJSON(const Value &value, FinalizerRelease &out, Path path) {
          m.map("classLocation", out.classLocation) && m.map("releaseCall", out.releaseCall) &&
          m.map("releaseText", out.releaseText) && m.map("hasClose", out.hasClose) &&
          m.map("hasContextManager", out.hasContextManager);
+}
+
+Value toJSON(const PythonCallableStore &p) {
+  return Object{{"className", p.className},     {"classBindingId", p.classBindingId},
+                {"method", p.method},           {"argument", p.argument},
+                {"attribute", p.attribute},     {"classMethods", p.classMethods},
+                {"location", toJSON(p.location)}};
+}
+
+bool fromJSON(const Value &value, PythonCallableStore &out, Path path) {
+  ObjectMapper m(value, path);
+  return m && m.map("className", out.className) && m.map("classBindingId", out.classBindingId) &&
+         m.map("method", out.method) && m.map("argument", out.argument) &&
+         m.map("attribute", out.attribute) && m.map("classMethods", out.classMethods) &&
+         m.map("location", out.location);
+}
+
+Value toJSON(const PythonClass &c) {
+  return Object{{"name", c.name},
+                {"bindingId", c.bindingId},
+                {"bases", c.bases},
+                {"location", toJSON(c.location)}};
+}
+
+bool fromJSON(const Value &value, PythonClass &out, Path path) {
+  ObjectMapper m(value, path);
+  return m && m.map("name", out.name) && m.map("bindingId", out.bindingId) &&
+         m.map("bases", out.bases) && m.map("location", out.location);
 }
 
 Value toJSON(const BoundType &t) {
@@ -304,6 +334,8 @@ Value toJSON(const FactSet &f) {
   };
   return Object{{"callbackRegistrations", array(f.callbackRegistrations)},
                 {"finalizerReleases", array(f.finalizerReleases)},
+                {"pythonCallableStores", array(f.pythonCallableStores)},
+                {"pythonClasses", array(f.pythonClasses)},
                 {"boundTypes", array(f.boundTypes)},
                 {"boundMembers", array(f.boundMembers)},
                 {"pythonReferences", array(f.pythonReferences)},
@@ -318,6 +350,8 @@ bool fromJSON(const Value &value, FactSet &out, Path path) {
   ObjectMapper m(value, path);
   return m && m.map("callbackRegistrations", out.callbackRegistrations) &&
          m.map("finalizerReleases", out.finalizerReleases) &&
+         m.map("pythonCallableStores", out.pythonCallableStores) &&
+         m.map("pythonClasses", out.pythonClasses) &&
          m.map("boundTypes", out.boundTypes) && m.map("boundMembers", out.boundMembers) &&
          m.map("pythonReferences", out.pythonReferences) && m.map("gcSupport", out.gcSupport) &&
          m.map("callableStores", out.callableStores) &&

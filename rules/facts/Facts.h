@@ -106,6 +106,29 @@ struct FinalizerRelease {
   friend bool operator==(const FinalizerRelease &, const FinalizerRelease &) = default;
 };
 
+// A method of a Python class of the scan that keeps one of its arguments on the instance:
+// `def connect(self, cb): self._callbacks.append(cb)` — a pure-Python signal.
+struct PythonCallableStore {
+  std::string className;
+  std::string classBindingId;            // as in ObjectPath::types
+  std::string method;                    // "connect"
+  int argument = 0;                      // positional index of the stored argument, after self
+  std::string attribute;                 // "_callbacks"
+  std::vector<std::string> classMethods; // every method the class defines (removal calls)
+  SourceLocation location;               // the storing statement
+  friend bool operator==(const PythonCallableStore &, const PythonCallableStore &) = default;
+};
+
+// A class of the scanned Python with its bases: an instance of `class Window(QWidget)` is a
+// QWidget for the API models.
+struct PythonClass {
+  std::string name;
+  std::string bindingId;          // as in ObjectPath::types
+  std::vector<std::string> bases; // qualified import paths, or binding ids of scanned classes
+  SourceLocation location;
+  friend bool operator==(const PythonClass &, const PythonClass &) = default;
+};
+
 // A C++ type exposed to Python (pybind11 `py::class_<T>(m, "Name")`).
 struct BoundType {
   std::string cppType;    // fully qualified, e.g. "speech::Transcriber"
@@ -213,6 +236,8 @@ struct Notification {
 struct FactSet {
   std::vector<CallbackRegistration> callbackRegistrations;
   std::vector<FinalizerRelease> finalizerReleases;
+  std::vector<PythonCallableStore> pythonCallableStores;
+  std::vector<PythonClass> pythonClasses;
   std::vector<BoundType> boundTypes;
   std::vector<BoundMember> boundMembers;
   std::vector<PythonReference> pythonReferences;
@@ -236,6 +261,8 @@ llvm::json::Value toJSON(const Capture &capture);
 llvm::json::Value toJSON(const CycleBreaker &breaker);
 llvm::json::Value toJSON(const CallbackRegistration &registration);
 llvm::json::Value toJSON(const FinalizerRelease &release);
+llvm::json::Value toJSON(const PythonCallableStore &store);
+llvm::json::Value toJSON(const PythonClass &cls);
 llvm::json::Value toJSON(const BoundType &type);
 llvm::json::Value toJSON(const BoundMember &member);
 llvm::json::Value toJSON(const PythonReference &reference);
@@ -253,6 +280,8 @@ bool fromJSON(const llvm::json::Value &value, Capture &out, llvm::json::Path pat
 bool fromJSON(const llvm::json::Value &value, CycleBreaker &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, CallbackRegistration &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, FinalizerRelease &out, llvm::json::Path path);
+bool fromJSON(const llvm::json::Value &value, PythonCallableStore &out, llvm::json::Path path);
+bool fromJSON(const llvm::json::Value &value, PythonClass &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, BoundType &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, BoundMember &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, PythonReference &out, llvm::json::Path path);
