@@ -1,0 +1,249 @@
+// Benchmark (run on demand, not in CI; bench/run-python-bench builds and runs it): throughput of
+// capcycle's Python side on a corpus — by default every .py file under /usr/lib/python3.11 —
+// against a bare tree-sitter parse of the same bytes, measured in the same run.
+//
+//   parse        ts_parser_parse_string + ts_tree_delete over the already-read bytes, one parser
+//   analysis     capcycle::analyzePythonSource over the same bytes, one file after the other
+//   files -j1    capcycle::analyzePythonFiles (reads the files too), jobs = 1, wall clock
+//   files -j2    the same with jobs = 2
+//
+// Each measurement runs --rounds times (default 3, the order rotating between rounds so that no
+// side always runs first) and the median counts. Floors (issue 3): analysis <= 2x parse, and
+// files -j2 at least 1.6x faster than files -j1. Exit status: 0 within the floors, 1 a floor is
+// missed, 2 usage or setup problem. Every file counts in every measurement, including files the
+// analysis skips (not UTF-8, syntax errors): both sides see the same bytes.
+#include "PythonFrontend.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <tree_sitter/api.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <thread>
+#include <functional>
+#include <string>
+#include <vector>
+
+extern "C" const TSLanguage *tree_sitter_python(void);
+
+namespace {
+
+constexpr double kAnalysisOverParseFloor = 2.0; // analysis may take at most 2x the bare parse
+constexpr double kJ1OverJ2Floor = 1.6;          // -j2 must be at least 1.6x faster than -j1
+
+void collect(const std::string &path, std::vector<std::string> &files) {
+  if (!llvm::sys::fs::is_directory(path)) {
+    files.push_back(path);
+    return;
+  }
+  std::error_code ec;
+  for (llvm::sys::fs::recursive_directory_iterator it(path, ec), end; it != end && !ec;
+       it.increment(ec)) {
+    if (it->type() == llvm::sys::fs::file_type::directory_file) {
+      if (llvm::sys::path::filename(it->path()) == "__pycache__")
+        it.no_push();
+    } else if (llvm::sys::path::extension(it->path()) == ".py") {
+      files.push_back(it->path());
+    }
+  }
+}
+
+struct Times {
+  double wall = 0; // steady clock
+  double cpu = 0;  // CPU time of the whole process (all threads)
+};
+
+double processCpuSeconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+Times measure(const std::function<void()> &body) {
+  double cpuStart = processCpuSeconds();
+  auto start = std::chrono::steady_clock::now();
+  body();
+  Times t;
+  t.wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  t.cpu = processCpuSeconds() - cpuStart;
+  return t;
+}
+
+// The 1-minute load average, or -1 when unknown: a loaded machine makes wall clocks meaningless.
+double loadAverage() {
+  double load = -1;
+  if (FILE *f = std::fopen("/proc/loadavg", "r")) {
+    if (std::fscanf(f, "%lf", &load) != 1)
+      load = -1;
+    std::fclose(f);
+  }
+  return load;
+}
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  size_t n = values.size();
+  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+// Keeps the optimizer from dropping work whose result nobody reads.
+volatile size_t sink = 0;
+
+} // namespace
+
+int main(int argc, char **argv) {
+  unsigned rounds = 3;
+  std::vector<std::string> roots;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) {
+      rounds = std::max(1, std::atoi(argv[++i]));
+    } else if (std::strcmp(argv[i], "-h") == 0 || std::strcmp(argv[i], "--help") == 0) {
+      std::printf("usage: %s [--rounds N] [PATH...]   (default PATH: /usr/lib/python3.11)\n",
+                  argv[0]);
+      return 0;
+    } else {
+      roots.push_back(argv[i]);
+    }
+  }
+  if (roots.empty())
+    roots.push_back("/usr/lib/python3.11");
+
+  std::vector<std::string> files;
+  for (const std::string &root : roots) {
+    if (!llvm::sys::fs::exists(root)) {
+      std::fprintf(stderr, "python-bench: %s does not exist\n", root.c_str());
+      return 2;
+    }
+    collect(root, files);
+  }
+  llvm::sort(files);
+  std::vector<std::unique_ptr<llvm::MemoryBuffer>> sources;
+  size_t lines = 0, bytes = 0;
+  for (const std::string &file : files) {
+    auto buffer = llvm::MemoryBuffer::getFile(file, /*IsText=*/false,
+                                              /*RequiresNullTerminator=*/false);
+    if (!buffer) {
+      std::fprintf(stderr, "python-bench: cannot read %s: %s\n", file.c_str(),
+                   buffer.getError().message().c_str());
+      return 2;
+    }
+    llvm::StringRef text = (*buffer)->getBuffer();
+    lines += text.count('\n') + (!text.empty() && !text.ends_with("\n"));
+    bytes += text.size();
+    sources.push_back(std::move(*buffer));
+  }
+  if (files.empty()) {
+    std::fprintf(stderr, "python-bench: no .py files found\n");
+    return 2;
+  }
+
+  TSParser *parser = ts_parser_new();
+  if (!ts_parser_set_language(parser, tree_sitter_python())) {
+    std::fprintf(stderr, "python-bench: the tree-sitter runtime rejects the grammar's ABI\n");
+    return 2;
+  }
+  auto parseAll = [&] {
+    for (const auto &source : sources) {
+      TSTree *tree = ts_parser_parse_string(parser, nullptr, source->getBufferStart(),
+                                            source->getBufferSize());
+      sink = sink + (tree != nullptr);
+      ts_tree_delete(tree);
+    }
+  };
+  auto analyseAll = [&] {
+    capcycle::PythonScanOptions options;
+    options.jobs = 1;
+    for (size_t i = 0; i < files.size(); ++i) {
+      capcycle::FactSet facts =
+          capcycle::analyzePythonSource(files[i], sources[i]->getBuffer(), options);
+      sink = sink + facts.callbackRegistrations.size() + facts.notifications.size();
+    }
+  };
+  auto analyseFiles = [&](unsigned jobs) {
+    capcycle::PythonScanOptions options;
+    options.jobs = jobs;
+    capcycle::FactSet facts = capcycle::analyzePythonFiles(files, options);
+    sink = sink + facts.callbackRegistrations.size() + facts.notifications.size();
+  };
+
+  struct Measurement {
+    const char *name;
+    std::function<void()> body;
+    std::vector<Times> times;
+  };
+  std::vector<Measurement> measurements = {
+      {"parse (tree-sitter only)", parseAll, {}},
+      {"analysis (analyzePythonSource)", analyseAll, {}},
+      {"files -j1 (analyzePythonFiles)", [&] { analyseFiles(1); }, {}},
+      {"files -j2 (analyzePythonFiles)", [&] { analyseFiles(2); }, {}},
+  };
+  std::printf("python-bench: %zu files, %zu lines, %.1f MiB, %u rounds (medians), %u hardware "
+              "threads, load average %.2f\n",
+              files.size(), lines, bytes / 1048576.0, rounds, std::thread::hardware_concurrency(),
+              loadAverage());
+  analyseAll(); // warm-up: page cache, allocator, the grammar's tables
+  for (unsigned round = 0; round < rounds; ++round) {
+    for (size_t k = 0; k < measurements.size(); ++k) {
+      Measurement &m = measurements[(k + round) % measurements.size()];
+      m.times.push_back(measure(m.body));
+    }
+  }
+  ts_parser_delete(parser);
+
+  std::vector<double> wall, cpu;
+  std::printf("  %-32s %9s %9s %14s   %s\n", "", "wall s", "cpu s", "lines/s (wall)",
+              "wall per round");
+  for (const Measurement &m : measurements) {
+    std::vector<double> w, c;
+    for (const Times &t : m.times) {
+      w.push_back(t.wall);
+      c.push_back(t.cpu);
+    }
+    wall.push_back(median(w));
+    cpu.push_back(median(c));
+    std::printf("  %-32s %9.3f %9.3f %14.0f  ", m.name, wall.back(), cpu.back(), lines / wall.back());
+    for (double x : w)
+      std::printf(" %.3f", x);
+    std::printf("\n");
+  }
+  // The analysis-to-parse floor compares CPU time: both sides run on one thread, and CPU time
+  // stays meaningful on a machine that other jobs share. The wall-clock ratio is printed too.
+  double analysisOverParse = cpu[1] / cpu[0];
+  double analysisOverParseWall = wall[1] / wall[0];
+  double j1OverJ2 = wall[2] / wall[3];
+  std::printf("  analysis / parse   %.2fx cpu, %.2fx wall  (floor: at most %.1fx cpu)\n",
+              analysisOverParse, analysisOverParseWall, kAnalysisOverParseFloor);
+  std::printf("  files -j1 / parse  %.2fx cpu  (reading the files included; for information)\n",
+              cpu[2] / cpu[0]);
+  std::printf("  -j1 / -j2          %.2fx wall  (floor: at least %.1fx)\n", j1OverJ2,
+              kJ1OverJ2Floor);
+  double load = loadAverage();
+  if (load > 0.5 || std::thread::hardware_concurrency() < 2)
+    std::printf("python-bench: note: load average %.2f with %u hardware threads: the -j2 speed-up "
+                "needs two idle cores to mean anything\n",
+                load, std::thread::hardware_concurrency());
+
+  int status = 0;
+  if (analysisOverParse > kAnalysisOverParseFloor) {
+    std::printf("python-bench: FAIL: the analysis takes %.2fx the CPU time of the bare parse "
+                "(floor %.1fx)\n",
+                analysisOverParse, kAnalysisOverParseFloor);
+    status = 1;
+  }
+  if (j1OverJ2 < kJ1OverJ2Floor) {
+    std::printf("python-bench: FAIL: -j2 is only %.2fx faster than -j1 (floor %.1fx)\n", j1OverJ2,
+                kJ1OverJ2Floor);
+    status = 1;
+  }
+  if (status == 0)
+    std::printf("python-bench: within the floors\n");
+  return status;
+}

@@ -1,0 +1,148 @@
+// Precision on real code nobody here wrote: the built binary scans two installed corpora with
+// every rule selected, and its findings (path relative to the corpus root, line, rule) must be
+// exactly the reviewed ones of tests/precision/<corpus>.expected — a missing and an extra finding
+// both fail. Each line of an .expected file is `relative/path.py:LINE RULE  # why it is a true
+// cycle`; blank lines and lines starting with `#` are comments.
+//
+// The corpora are Debian packages: pyqt5-examples (installed by scripts/setup) and the CPython
+// standard library of python3.11. A missing corpus fails the test: a precision check that
+// silently passes on a machine without its corpus checks nothing.
+#include "Expectations.h"
+#include "Subprocess.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/FileSystem.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+using namespace capcycle::testing;
+
+namespace {
+
+struct Corpus {
+  std::string root;         // absolute directory scanned
+  std::string expectedFile; // tests/precision/<name>.expected
+  std::string package;      // the Debian package that installs it
+};
+
+// Parses `path:LINE RULE  # comment` lines; malformed lines become failures.
+FindingTable readExpected(const std::string &file) {
+  FindingTable table;
+  std::string text = readFile(file);
+  if (text.empty() && !llvm::sys::fs::exists(file)) {
+    ADD_FAILURE() << "cannot read " << file;
+    return table;
+  }
+  std::istringstream lines(text);
+  std::string raw;
+  for (unsigned number = 1; std::getline(lines, raw); ++number) {
+    llvm::StringRef line = llvm::StringRef(raw).split('#').first.trim();
+    if (line.empty())
+      continue;
+    auto [location, rule] = line.split(' ');
+    rule = rule.trim();
+    auto colon = location.rfind(':');
+    unsigned lineNumber = 0;
+    if (colon == llvm::StringRef::npos || location.substr(colon + 1).getAsInteger(10, lineNumber) ||
+        lineNumber == 0 || rule.empty() || rule.contains(' ') || !rule.starts_with("CCY")) {
+      ADD_FAILURE() << file << ":" << number
+                    << ": expected `relative/path.py:LINE RULE  # why`, got: " << raw;
+      continue;
+    }
+    table[{location.substr(0, colon).str(), lineNumber}].push_back(rule.str());
+  }
+  return table;
+}
+
+struct Scan {
+  FindingTable findings;
+  std::vector<std::string> errorLevel; // findings reported at level error, for the message
+  std::map<FindingKey, std::vector<std::string>> messages;
+};
+
+Scan scanCorpus(const Corpus &corpus) {
+  Scan scan;
+  RunResult result = runCapcycle({"scan", corpus.root, "--select", "ALL", "--format", "json"});
+  EXPECT_TRUE(result.status == 0 || result.status == 1)
+      << "capcycle exited " << result.status << " on " << corpus.root << "\n"
+      << result.err.substr(0, 4000);
+  llvm::json::Value report = parseJson(result.out);
+  const llvm::json::Object *root = report.getAsObject();
+  const llvm::json::Array *findings = root ? root->getArray("findings") : nullptr;
+  if (!findings) {
+    ADD_FAILURE() << "no findings array in the JSON report";
+    return scan;
+  }
+  std::string prefix = corpus.root + "/";
+  for (const llvm::json::Value &value : *findings) {
+    const llvm::json::Object &finding = *value.getAsObject();
+    const llvm::json::Object &location = *finding.getObject("location");
+    llvm::StringRef file = location.getString("file").value_or("");
+    file.consume_front(prefix);
+    FindingKey key{file.str(), unsigned(location.getInteger("line").value_or(0))};
+    std::string rule = finding.getString("ruleId").value_or("?").str();
+    std::string message = finding.getString("message").value_or("").str();
+    scan.findings[key].push_back(rule);
+    scan.messages[key].push_back(rule + ": " + message);
+    if (finding.getString("level").value_or("") == "error")
+      scan.errorLevel.push_back(key.first + ":" + std::to_string(key.second) + " " + rule + ": " +
+                                message);
+  }
+  return scan;
+}
+
+bool corpusInstalled(const Corpus &corpus) {
+  if (llvm::sys::fs::is_directory(corpus.root))
+    return true;
+  ADD_FAILURE() << "precision corpus " << corpus.root << " is missing: install Debian package '"
+                << corpus.package << "' (run scripts/setup)";
+  return false;
+}
+
+void expectReviewedFindings(const Corpus &corpus, const Scan &scan) {
+  FindingTable expected = readExpected(corpus.expectedFile);
+  std::vector<std::string> problems = compareFindings(expected, scan.findings);
+  if (problems.empty())
+    return;
+  std::string report;
+  for (const std::string &problem : problems) {
+    report += "\n  " + problem;
+    // "unexpected CCY103 at a/b.py:12": show what the binary said, to review it quickly.
+    if (!llvm::StringRef(problem).starts_with("unexpected"))
+      continue;
+    auto [file, line] = llvm::StringRef(problem).rsplit(" at ").second.rsplit(':');
+    unsigned number = 0;
+    line.getAsInteger(10, number);
+    auto it = scan.messages.find({file.str(), number});
+    if (it != scan.messages.end())
+      for (const std::string &message : it->second)
+        report += "\n      " + message;
+  }
+  ADD_FAILURE() << problems.size() << " difference(s) from " << corpus.expectedFile
+                << " (scan of " << corpus.root << "):" << report
+                << "\nReview each: a true cycle goes into the .expected file with one line saying "
+                   "why; a false one is an analyzer bug to fix, never a line to add.";
+}
+
+} // namespace
+
+TEST(Precision, PyQt5ExamplesOnlyReviewedFindings) {
+  Corpus corpus{CAPCYCLE_PRECISION_PYQT5_ROOT,
+                CAPCYCLE_SOURCE_DIR "/tests/precision/pyqt5-examples.expected", "pyqt5-examples"};
+  if (!corpusInstalled(corpus))
+    return;
+  expectReviewedFindings(corpus, scanCorpus(corpus));
+}
+
+TEST(Precision, StdlibOnlyReviewedFindingsAndNoError) {
+  Corpus corpus{CAPCYCLE_PRECISION_STDLIB_ROOT,
+                CAPCYCLE_SOURCE_DIR "/tests/precision/stdlib.expected", "libpython3.11-stdlib"};
+  if (!corpusInstalled(corpus))
+    return;
+  Scan scan = scanCorpus(corpus);
+  for (const std::string &finding : scan.errorLevel)
+    ADD_FAILURE() << "error-level finding in the standard library: " << finding;
+  expectReviewedFindings(corpus, scan);
+}
