@@ -1,8 +1,15 @@
 #include "BindingFacts.h"
 
+#include "BindingLinks.h"
+#include "BoundMemberCollector.h"
 #include "BoundTypeCollector.h"
+#include "CPythonTypeCollector.h"
+#include "CallableStoreCollector.h"
+#include "CustomTypeSetupCollector.h"
 #include "FactLocation.h"
 #include "FirstErrorRecorder.h"
+#include "NativeReleaseCollector.h"
+#include "PythonReferenceCollector.h"
 
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Basic/FileManager.h"
@@ -14,6 +21,8 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/ThreadPool.h"
+#include "llvm/Support/Threading.h"
 #include "llvm/Support/VirtualFileSystem.h"
 
 #include <algorithm>
@@ -143,6 +152,40 @@ void planGivenFile(const std::string &file, const CompilationDatabase *database,
   }
 }
 
+bool isCppSource(llvm::StringRef path) {
+  llvm::StringRef extension = llvm::sys::path::extension(path);
+  return extension == ".cpp" || extension == ".cc" || extension == ".cxx" || extension == ".c++" ||
+         extension == ".C";
+}
+
+// Hidden folders (.git, .venv) and node_modules hold no translation units of the project.
+bool isSkippedDirectory(llvm::StringRef name) {
+  return name.starts_with(".") || name == "node_modules" || name == "__pycache__";
+}
+
+std::vector<std::string> cppSourcesUnder(const std::vector<std::string> &directories) {
+  std::vector<std::string> sources;
+  for (const std::string &root : directories) {
+    std::vector<std::string> found;
+    std::error_code problem;
+    for (llvm::sys::fs::recursive_directory_iterator it(root, problem), end; it != end && !problem;
+         it.increment(problem)) {
+      llvm::StringRef path = it->path();
+      if (it->type() == llvm::sys::fs::file_type::directory_file) {
+        if (isSkippedDirectory(llvm::sys::path::filename(path)))
+          it.no_push();
+      } else if (isCppSource(path)) {
+        llvm::SmallString<256> clean(path);
+        llvm::sys::path::remove_dots(clean);
+        found.push_back(std::string(clean));
+      }
+    }
+    llvm::sort(found); // directory order differs between file systems; facts must not
+    llvm::append_range(sources, found);
+  }
+  return sources;
+}
+
 std::vector<TranslationUnitJob> planTranslationUnits(const CppInput &input,
                                                      const CompilationDatabase *database) {
   std::vector<TranslationUnitJob> jobs;
@@ -152,7 +195,9 @@ std::vector<TranslationUnitJob> planTranslationUnits(const CppInput &input,
   for (const TranslationUnitJob &job : jobs)
     planned.insert(job.paths.mainFile);
   std::string directory = currentDirectory();
-  for (const std::string &file : input.files)
+  std::vector<std::string> files = input.files;
+  llvm::append_range(files, cppSourcesUnder(input.directories));
+  for (const std::string &file : files)
     if (planned.insert(absolutePath(file, directory)).second)
       planGivenFile(file, database, input.extraArgs, jobs);
   return jobs;
@@ -194,9 +239,22 @@ FactSet analyzeTranslationUnit(const TranslationUnitJob &job,
     return facts;
   }
 
+  // Every collector registers its matchers on one MatchFinder: the AST is walked once.
   clang::ast_matchers::MatchFinder finder;
   BoundTypeCollector boundTypes(job.paths, facts.boundTypes);
+  BoundMemberCollector boundMembers(job.paths, facts.boundMembers);
+  CPythonTypeCollector cpythonTypes(job.paths, facts);
+  PythonReferenceCollector pythonReferences(job.paths, facts.pythonReferences);
+  CustomTypeSetupCollector customTypeSetups(job.paths, facts.gcSupport);
+  CallableStoreCollector callableStores(job.paths, facts.callableStores);
+  NativeReleaseCollector nativeReleases(job.paths, facts.nativeReleases);
   boundTypes.registerMatchers(finder);
+  boundMembers.registerMatchers(finder);
+  cpythonTypes.registerMatchers(finder);
+  pythonReferences.registerMatchers(finder);
+  customTypeSetups.registerMatchers(finder);
+  callableStores.registerMatchers(finder);
+  nativeReleases.registerMatchers(finder);
   std::unique_ptr<clang::tooling::FrontendActionFactory> action =
       clang::tooling::newFrontendActionFactory(&finder);
   llvm::IntrusiveRefCntPtr<clang::FileManager> files = filesSeenFrom(job.command.Directory);
@@ -212,6 +270,36 @@ FactSet analyzeTranslationUnit(const TranslationUnitJob &job,
     facts.notifications.push_back(
         errorAbout(job.paths.mainFile, "clang could not process this file"));
   return facts;
+}
+
+FactSet analyzeContained(const TranslationUnitJob &job,
+                         const clang::tooling::ArgumentsAdjuster &adjustArguments) {
+  try {
+    return analyzeTranslationUnit(job, adjustArguments);
+  } catch (const std::exception &problem) {
+    FactSet facts;
+    facts.notifications.push_back(
+        errorAbout(job.paths.mainFile, std::string("internal error: ") + problem.what()));
+    return facts;
+  }
+}
+
+// Each unit has its own CompilerInstance and AST, as in clangd, so units share nothing but
+// the (read-only) plan; results keep the plan's order so output does not depend on timing.
+std::vector<FactSet> analyzeInParallel(const std::vector<TranslationUnitJob> &jobs,
+                                       const clang::tooling::ArgumentsAdjuster &adjustArguments,
+                                       unsigned threads) {
+  std::vector<FactSet> results(jobs.size());
+  if (jobs.size() <= 1 || threads == 1) {
+    for (size_t i = 0; i < jobs.size(); ++i)
+      results[i] = analyzeContained(jobs[i], adjustArguments);
+    return results;
+  }
+  llvm::DefaultThreadPool pool(llvm::hardware_concurrency(threads));
+  for (size_t i = 0; i < jobs.size(); ++i)
+    pool.async([&, i] { results[i] = analyzeContained(jobs[i], adjustArguments); });
+  pool.wait();
+  return results;
 }
 
 // The same class can reach the facts twice, e.g. from two compile commands for one file.
@@ -230,19 +318,15 @@ FactSet collectBindingFacts(const CppInput &input) {
     std::unique_ptr<CompilationDatabase> database =
         loadCompilationDatabase(input.buildDir, facts.notifications);
     clang::tooling::ArgumentsAdjuster adjustArguments = analysisArguments(findClangResourceDir());
-    for (const TranslationUnitJob &job : planTranslationUnits(input, database.get())) {
-      try {
-        facts.append(analyzeTranslationUnit(job, adjustArguments));
-      } catch (const std::exception &problem) {
-        facts.notifications.push_back(
-            errorAbout(job.paths.mainFile, std::string("internal error: ") + problem.what()));
-      }
-    }
+    std::vector<TranslationUnitJob> jobs = planTranslationUnits(input, database.get());
+    for (FactSet &unitFacts : analyzeInParallel(jobs, adjustArguments, input.jobs))
+      facts.append(std::move(unitFacts));
   } catch (const std::exception &problem) {
     facts.notifications.push_back(
         errorAbout(input.buildDir, std::string("internal error: ") + problem.what()));
   }
   dropRepeatedBoundTypes(facts.boundTypes);
+  linkBindingFacts(facts);
   return facts;
 }
 

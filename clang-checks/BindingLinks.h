@@ -1,0 +1,20 @@
+// Joins the C++ facts of all translation units by name, after every unit has run: a class
+// is often defined in a header, bound in one unit and implemented in another.
+#pragma once
+
+#include "facts/Facts.h"
+
+namespace capcycle {
+
+// Drops repeated facts (one header seen from several units), then fills in what needs facts
+// from several collectors:
+// - CallableStore::pythonMethods: the BoundMembers whose cppFunction is the storing function;
+// - PythonReference::owning for a std::function member: a bound Python method stores its
+//   callable there (pybind11's functional caster then keeps the Python callable alive);
+// - PythonReference::traversed: the member is in its class's GcSupport::visitedMembers;
+// - SignalOwnership: a BoundMember returns a member whose class has a bound CallableStore;
+// - NativeRelease::explicitlyReleasedBy for finalizer releases: the bound methods reaching a
+//   release of the same member by the same call.
+void linkBindingFacts(FactSet &facts);
+
+} // namespace capcycle

@@ -1,0 +1,86 @@
+#include "CodeNames.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/DeclTemplate.h"
+#include "clang/AST/QualTypeNames.h"
+#include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+namespace capcycle {
+
+std::string recordName(const clang::RecordDecl &record) {
+  return record.getQualifiedNameAsString();
+}
+
+const clang::RecordDecl *recordOf(clang::QualType type) {
+  if (type.isNull())
+    return nullptr;
+  clang::QualType plain = type.getNonReferenceType().getCanonicalType();
+  if (const auto *pointer = plain->getAs<clang::PointerType>())
+    plain = pointer->getPointeeType().getCanonicalType();
+  return plain->getAsRecordDecl();
+}
+
+std::string functionIdentity(const clang::FunctionDecl &function,
+                             const clang::SourceManager &sources,
+                             const TranslationUnitPaths &paths) {
+  const auto *method = llvm::dyn_cast<clang::CXXMethodDecl>(&function);
+  if (method && method->getParent()->isLambda()) {
+    std::optional<SourceLocation> at = factPoint(method->getParent()->getLocation(), sources, paths);
+    if (!at)
+      return "lambda";
+    return "lambda at " + at->file + ":" + std::to_string(at->line) + ":" +
+           std::to_string(at->column);
+  }
+  return function.getQualifiedNameAsString();
+}
+
+std::string boundClassOf(const clang::ClassTemplateSpecializationDecl &pybindClass,
+                         const clang::ASTContext &context) {
+  const clang::TemplateArgumentList &arguments = pybindClass.getTemplateArgs();
+  if (arguments.size() == 0 || arguments[0].getKind() != clang::TemplateArgument::Type)
+    return {};
+  // Canonical, so that `py::class_<Alias>` names the class an alias refers to.
+  clang::QualType boundType = arguments[0].getAsType().getCanonicalType();
+  return clang::TypeName::getFullyQualifiedName(boundType, context, context.getPrintingPolicy());
+}
+
+namespace {
+bool hasPythonHeader(llvm::StringRef directory) {
+  llvm::SmallString<256> python(directory);
+  llvm::sys::path::append(python, "Python.h");
+  return llvm::sys::fs::exists(python);
+}
+
+// Include/ and Include/cpython/ of a Python installation; pybind11/ and pybind11/detail/.
+bool isBindingLibraryDirectory(llvm::StringRef directory) {
+  llvm::StringRef parent = llvm::sys::path::parent_path(directory);
+  if (llvm::sys::path::filename(directory) == "pybind11" ||
+      llvm::sys::path::filename(parent) == "pybind11")
+    return true;
+  return hasPythonHeader(directory) || (!parent.empty() && hasPythonHeader(parent));
+}
+} // namespace
+
+bool isInBindingLibrary(clang::SourceLocation location, const clang::SourceManager &sources) {
+  clang::FileID file = sources.getFileID(sources.getFileLoc(location));
+  if (file == sources.getMainFileID())
+    return false;
+  if (sources.isInSystemHeader(sources.getFileLoc(location)))
+    return true;
+  clang::OptionalFileEntryRef entry = sources.getFileEntryRefForID(file);
+  if (!entry)
+    return true; // built-in or command-line text
+  // Asked for every field and function of every header: remember the answer per directory.
+  thread_local llvm::StringMap<bool> known;
+  llvm::StringRef directory = llvm::sys::path::parent_path(entry->getName());
+  auto [slot, inserted] = known.try_emplace(directory, false);
+  if (inserted)
+    slot->second = isBindingLibraryDirectory(directory);
+  return slot->second;
+}
+
+} // namespace capcycle

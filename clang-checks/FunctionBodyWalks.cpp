@@ -1,0 +1,291 @@
+#include "FunctionBodyWalks.h"
+
+#include "PythonHeldTypes.h"
+
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/Expr.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/StmtCXX.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSet.h"
+
+#include <functional>
+
+namespace capcycle {
+
+namespace {
+void forEachStmt(const clang::Stmt *stmt, const std::function<void(const clang::Stmt &)> &visit) {
+  if (!stmt)
+    return;
+  visit(*stmt);
+  for (const clang::Stmt *child : stmt->children())
+    forEachStmt(child, visit);
+}
+
+void addUnique(std::vector<const clang::FieldDecl *> &fields, const clang::FieldDecl *field) {
+  if (field && !llvm::is_contained(fields, field))
+    fields.push_back(field);
+}
+
+void collectFields(const clang::Stmt *stmt, std::vector<const clang::FieldDecl *> &fields) {
+  forEachStmt(stmt, [&](const clang::Stmt &node) {
+    if (const auto *member = llvm::dyn_cast<clang::MemberExpr>(&node))
+      addUnique(fields, llvm::dyn_cast<clang::FieldDecl>(member->getMemberDecl()));
+  });
+}
+
+const clang::Expr *stripped(const clang::Expr *expr) {
+  return expr ? expr->IgnoreUnlessSpelledInSource()->IgnoreParenCasts() : nullptr;
+}
+
+// The member an expression names, read through `&`, `*`, casts and implicit conversions:
+// `h_`, `self->handle`, `(void *)self->buffer`.
+const clang::FieldDecl *memberNamedBy(const clang::Expr *expr) {
+  expr = stripped(expr);
+  while (const auto *unary = llvm::dyn_cast_or_null<clang::UnaryOperator>(expr)) {
+    if (unary->getOpcode() != clang::UO_AddrOf && unary->getOpcode() != clang::UO_Deref)
+      break;
+    expr = stripped(unary->getSubExpr());
+  }
+  const auto *member = llvm::dyn_cast_or_null<clang::MemberExpr>(expr);
+  return member ? llvm::dyn_cast<clang::FieldDecl>(member->getMemberDecl()) : nullptr;
+}
+
+bool callsParameter(const clang::CallExpr &call, const clang::ParmVarDecl &parameter) {
+  const auto *callee = llvm::dyn_cast<clang::DeclRefExpr>(stripped(call.getCallee()));
+  return callee && callee->getDecl() == &parameter;
+}
+
+bool mentions(const clang::Stmt *stmt, const clang::ParmVarDecl &parameter) {
+  bool found = false;
+  forEachStmt(stmt, [&](const clang::Stmt &node) {
+    if (const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(&node))
+      found |= ref->getDecl() == &parameter;
+  });
+  return found;
+}
+
+const clang::FunctionDecl *definitionOf(const clang::FunctionDecl *function) {
+  if (!function)
+    return nullptr;
+  const clang::FunctionDecl *definition = function->getDefinition();
+  return definition && definition->hasBody() ? definition : nullptr;
+}
+} // namespace
+
+const clang::LambdaExpr *firstLambdaIn(const clang::Stmt *stmt) {
+  if (!stmt)
+    return nullptr;
+  if (const auto *lambda = llvm::dyn_cast<clang::LambdaExpr>(stmt))
+    return lambda;
+  for (const clang::Stmt *child : stmt->children())
+    if (const clang::LambdaExpr *lambda = firstLambdaIn(child))
+      return lambda;
+  return nullptr;
+}
+
+std::vector<const clang::FieldDecl *> fieldsVisitedByTraverse(const clang::FunctionDecl &traverse) {
+  std::vector<const clang::FieldDecl *> fields;
+  if (traverse.getNumParams() < 2 || !traverse.hasBody())
+    return fields;
+  const clang::ParmVarDecl &visit = *traverse.getParamDecl(1);
+  auto callsVisit = [&](const clang::Stmt *stmt) {
+    bool found = false;
+    forEachStmt(stmt, [&](const clang::Stmt &node) {
+      if (const auto *call = llvm::dyn_cast<clang::CallExpr>(&node))
+        found |= callsParameter(*call, visit);
+    });
+    return found;
+  };
+  forEachStmt(traverse.getBody(), [&](const clang::Stmt &node) {
+    if (const auto *call = llvm::dyn_cast<clang::CallExpr>(&node); call && callsParameter(*call, visit))
+      for (const clang::Expr *argument : call->arguments())
+        collectFields(argument, fields);
+    if (const auto *loop = llvm::dyn_cast<clang::CXXForRangeStmt>(&node); loop && callsVisit(loop->getBody()))
+      collectFields(loop->getRangeInit(), fields);
+  });
+  return fields;
+}
+
+std::vector<const clang::FieldDecl *> fieldsReferenced(const clang::FunctionDecl &function) {
+  std::vector<const clang::FieldDecl *> fields;
+  collectFields(function.getBody(), fields);
+  return fields;
+}
+
+const clang::FieldDecl *returnedMember(const clang::FunctionDecl &function) {
+  clang::QualType result = function.getReturnType();
+  if (!function.hasBody() || !(result->isReferenceType() || result->isPointerType()))
+    return nullptr;
+  const clang::FieldDecl *member = nullptr;
+  forEachStmt(function.getBody(), [&](const clang::Stmt &node) {
+    if (const auto *ret = llvm::dyn_cast<clang::ReturnStmt>(&node); ret && !member)
+      member = memberNamedBy(ret->getRetValue());
+  });
+  return member;
+}
+
+namespace {
+bool hasReleaseName(llvm::StringRef name) {
+  std::string lower = name.lower();
+  llvm::StringRef text(lower);
+  return text.contains("release") || text.contains("destroy") || text.contains("free") ||
+         text.contains("close");
+}
+
+// CPython's own reference counting and allocator are not native resources of the type.
+bool isPythonRuntime(llvm::StringRef name) {
+  return name.starts_with("Py") || name.starts_with("_Py");
+}
+
+bool isInStd(const clang::Decl &decl) {
+  return decl.getDeclContext()->isStdNamespace() ||
+         (llvm::isa<clang::CXXMethodDecl>(decl) &&
+          llvm::cast<clang::CXXMethodDecl>(decl).getParent()->isInStdNamespace());
+}
+
+bool holdsNativeResource(const clang::FieldDecl *member) {
+  return member && !classifyHeldPythonType(member->getType());
+}
+
+// The member a release call frees: the object of `h_->close()`, else the first member argument.
+const clang::FieldDecl *releasedMember(const clang::CallExpr &call) {
+  if (const auto *methodCall = llvm::dyn_cast<clang::CXXMemberCallExpr>(&call))
+    if (const clang::FieldDecl *object = memberNamedBy(methodCall->getImplicitObjectArgument()))
+      return object;
+  for (const clang::Expr *argument : call.arguments())
+    if (const clang::FieldDecl *member = memberNamedBy(argument))
+      return member;
+  return nullptr;
+}
+
+std::optional<ReleaseSite> releaseAt(const clang::Stmt &node) {
+  if (const auto *deletion = llvm::dyn_cast<clang::CXXDeleteExpr>(&node)) {
+    const clang::FieldDecl *member = memberNamedBy(deletion->getArgument());
+    if (holdsNativeResource(member))
+      return ReleaseSite{member, "delete", &node};
+    return std::nullopt;
+  }
+  const auto *call = llvm::dyn_cast<clang::CallExpr>(&node);
+  const clang::FunctionDecl *callee = call ? call->getDirectCallee() : nullptr;
+  if (!callee || !callee->getDeclName().isIdentifier() || isInStd(*callee))
+    return std::nullopt;
+  llvm::StringRef name = callee->getName();
+  if (!hasReleaseName(name) || isPythonRuntime(name))
+    return std::nullopt;
+  const clang::FieldDecl *member = releasedMember(*call);
+  if (!holdsNativeResource(member))
+    return std::nullopt;
+  return ReleaseSite{member, name.str(), &node};
+}
+
+std::vector<ReleaseSite> directReleases(const clang::FunctionDecl &function) {
+  std::vector<ReleaseSite> releases;
+  forEachStmt(function.getBody(), [&](const clang::Stmt &node) {
+    if (std::optional<ReleaseSite> release = releaseAt(node))
+      releases.push_back(*release);
+  });
+  return releases;
+}
+} // namespace
+
+std::vector<ReleaseSite> releasesReachedFrom(const clang::FunctionDecl &function) {
+  std::vector<ReleaseSite> releases = directReleases(function);
+  forEachStmt(function.getBody(), [&](const clang::Stmt &node) {
+    const auto *call = llvm::dyn_cast<clang::CallExpr>(&node);
+    if (!call || releaseAt(node))
+      return;
+    const clang::FunctionDecl *callee = definitionOf(call->getDirectCallee());
+    if (!callee || callee == &function || isInStd(*callee))
+      return;
+    for (ReleaseSite release : directReleases(*callee)) {
+      release.at = call; // the finalizer's own line is where the reader looks
+      releases.push_back(release);
+    }
+  });
+  return releases;
+}
+
+namespace {
+bool isInsertion(llvm::StringRef method) {
+  static const llvm::StringSet<> insertions = {
+      "push_back", "emplace_back", "push_front", "emplace_front", "insert", "emplace",
+      "push", "insert_or_assign", "try_emplace", "emplace_hint"};
+  return insertions.contains(method);
+}
+
+// The member an assignment's left side writes: `m`, `self.m`, `m[key]`.
+const clang::FieldDecl *assignedMember(const clang::Expr *target) {
+  target = stripped(target);
+  if (const auto *index = llvm::dyn_cast_or_null<clang::CXXOperatorCallExpr>(target);
+      index && index->getOperator() == clang::OO_Subscript && index->getNumArgs() > 0)
+    target = index->getArg(0);
+  return memberNamedBy(target);
+}
+
+const clang::FieldDecl *holdingMember(const clang::FieldDecl *member) {
+  return member && classifyHeldPythonType(member->getType()) ? member : nullptr;
+}
+
+// The member `node` stores `parameter` in, if it is a store of it.
+const clang::FieldDecl *storeOf(const clang::Stmt &node, const clang::ParmVarDecl &parameter) {
+  if (const auto *assign = llvm::dyn_cast<clang::BinaryOperator>(&node);
+      assign && assign->getOpcode() == clang::BO_Assign && mentions(assign->getRHS(), parameter))
+    return holdingMember(assignedMember(assign->getLHS()));
+  if (const auto *op = llvm::dyn_cast<clang::CXXOperatorCallExpr>(&node);
+      op && op->getOperator() == clang::OO_Equal && op->getNumArgs() == 2 &&
+      mentions(op->getArg(1), parameter))
+    return holdingMember(assignedMember(op->getArg(0)));
+  if (const auto *call = llvm::dyn_cast<clang::CXXMemberCallExpr>(&node)) {
+    const clang::CXXMethodDecl *method = call->getMethodDecl();
+    if (!method || !method->getDeclName().isIdentifier() || !isInsertion(method->getName()))
+      return nullptr;
+    bool passesParameter = llvm::any_of(
+        call->arguments(), [&](const clang::Expr *argument) { return mentions(argument, parameter); });
+    return passesParameter ? holdingMember(memberNamedBy(call->getImplicitObjectArgument()))
+                           : nullptr;
+  }
+  return nullptr;
+}
+
+std::vector<StoreSite> directStores(const clang::FunctionDecl &function,
+                                    const clang::ParmVarDecl &parameter) {
+  std::vector<StoreSite> stores;
+  forEachStmt(function.getBody(), [&](const clang::Stmt &node) {
+    if (const clang::FieldDecl *member = storeOf(node, parameter))
+      stores.push_back({member, &node});
+  });
+  return stores;
+}
+
+// `add(std::move(f))` -> the parameter of `add` that receives `parameter`.
+const clang::ParmVarDecl *receivingParameter(const clang::CallExpr &call,
+                                             const clang::FunctionDecl &callee,
+                                             const clang::ParmVarDecl &parameter) {
+  // A member operator call counts the object as argument 0; other calls do not.
+  unsigned skip = llvm::isa<clang::CXXOperatorCallExpr>(call) &&
+                          llvm::isa<clang::CXXMethodDecl>(callee) ? 1 : 0;
+  for (unsigned i = skip; i < call.getNumArgs(); ++i)
+    if (i - skip < callee.getNumParams() && mentions(call.getArg(i), parameter))
+      return callee.getParamDecl(i - skip);
+  return nullptr;
+}
+} // namespace
+
+std::vector<StoreSite> storesOfParameter(const clang::FunctionDecl &function,
+                                         const clang::ParmVarDecl &parameter) {
+  std::vector<StoreSite> stores = directStores(function, parameter);
+  forEachStmt(function.getBody(), [&](const clang::Stmt &node) {
+    const auto *call = llvm::dyn_cast<clang::CallExpr>(&node);
+    if (!call || storeOf(node, parameter))
+      return;
+    const clang::FunctionDecl *callee = definitionOf(call->getDirectCallee());
+    if (!callee || callee == &function || isInStd(*callee))
+      return;
+    if (const clang::ParmVarDecl *receiver = receivingParameter(*call, *callee, parameter))
+      llvm::append_range(stores, directStores(*callee, *receiver));
+  });
+  return stores;
+}
+
+} // namespace capcycle

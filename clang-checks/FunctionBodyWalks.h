@@ -1,0 +1,64 @@
+// Small intraprocedural walks over one function body, where AST matchers would need the
+// function's own parameters as input. Shared by the collectors that ask the same question of
+// different functions (a C-API tp_traverse and a pybind11 custom_type_setup traverse).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace clang {
+class FieldDecl;
+class LambdaExpr;
+class FunctionDecl;
+class ParmVarDecl;
+class Stmt;
+} // namespace clang
+
+namespace capcycle {
+
+// The first lambda written inside `stmt` (depth first): the function a std::function or a
+// function pointer is built from.
+const clang::LambdaExpr *firstLambdaIn(const clang::Stmt *stmt);
+
+// Members passed to the `visit` callback (the second parameter of a traverse function), as
+// Py_VISIT(self->cb) does, or iterated by a range-for whose body calls `visit` (a container of
+// references visited element by element).
+std::vector<const clang::FieldDecl *> fieldsVisitedByTraverse(const clang::FunctionDecl &traverse);
+
+// Every member the body names: what a tp_clear function clears (Py_CLEAR(self->cb) expands to
+// an assignment and a decref of the member).
+std::vector<const clang::FieldDecl *> fieldsReferenced(const clang::FunctionDecl &function);
+
+// For a function returning a reference or pointer: the member its first `return` hands out
+// (`return recognized_;`, `return &self.recognized;`); nullptr otherwise.
+const clang::FieldDecl *returnedMember(const clang::FunctionDecl &function);
+
+// A member giving back a native resource.
+struct ReleaseSite {
+  const clang::FieldDecl *member = nullptr;
+  std::string releaseCall;  // "delete", or the called function's or method's name
+  const clang::Stmt *at = nullptr; // the release, or the call in `function` that reaches it
+};
+
+// Releases in `function` itself, and in the functions it calls that have a body in this
+// translation unit (one level): `delete h_`, `free(self->buf)`, `engine_destroy(h_)`,
+// `file_->close()`. A release is a call whose name contains release, destroy, free or close
+// (any case), with a member as argument or object; CPython's own reference counting
+// (Py*/_Py*) and methods of std:: classes (unique_ptr::release gives up ownership, it frees
+// nothing) are not releases, nor are members that hold Python objects.
+std::vector<ReleaseSite> releasesReachedFrom(const clang::FunctionDecl &function);
+
+// A parameter kept in a member of a Python-holding type.
+struct StoreSite {
+  const clang::FieldDecl *member = nullptr;
+  const clang::Stmt *at = nullptr; // the assignment or insertion
+};
+
+// Where `function` stores `parameter`: `m = p`, `m = std::move(p)`, `m[key] = p`,
+// `m.push_back(p)` / emplace_back / insert / emplace / push / push_front / insert_or_assign /
+// try_emplace, into a member whose type holds Python objects (PythonHeldTypes.h); and, one
+// level deep, where a function of this translation unit that receives `parameter` stores it.
+std::vector<StoreSite> storesOfParameter(const clang::FunctionDecl &function,
+                                         const clang::ParmVarDecl &parameter);
+
+} // namespace capcycle

@@ -1,0 +1,91 @@
+#include "TypeSlots.h"
+
+#include "FunctionBodyWalks.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Decl.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/Expr.h"
+#include "clang/AST/ExprCXX.h"
+
+namespace capcycle {
+
+namespace {
+// Values from CPython's stable ABI (object.h, typeslots.h): they can never change, and the
+// macros that spell them are gone once the preprocessor has run.
+constexpr uint64_t HaveGcFlag = 1ULL << 14; // Py_TPFLAGS_HAVE_GC
+constexpr int64_t SlotClear = 51, SlotDealloc = 52, SlotMethods = 64, SlotTraverse = 71,
+                  SlotGetset = 73;
+
+// `X_traverse`, `(traverseproc)X_traverse`, or a captureless lambda converted to a pointer.
+const clang::FunctionDecl *functionValue(const clang::Expr *value) {
+  if (!value)
+    return nullptr;
+  const clang::Expr *plain = value->IgnoreParenCasts();
+  if (const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(plain))
+    return llvm::dyn_cast<clang::FunctionDecl>(ref->getDecl());
+  if (const clang::LambdaExpr *lambda = firstLambdaIn(value))
+    return lambda->getCallOperator();
+  return nullptr;
+}
+
+const clang::VarDecl *arrayValue(const clang::Expr *value) {
+  const auto *ref = value ? llvm::dyn_cast<clang::DeclRefExpr>(value->IgnoreParenCasts()) : nullptr;
+  return ref ? llvm::dyn_cast<clang::VarDecl>(ref->getDecl()) : nullptr;
+}
+
+const clang::RecordDecl *sizeofRecord(const clang::Expr *value) {
+  const auto *size = value ? llvm::dyn_cast<clang::UnaryExprOrTypeTraitExpr>(value->IgnoreParenCasts())
+                           : nullptr;
+  if (!size || size->getKind() != clang::UETT_SizeOf)
+    return nullptr;
+  return size->getTypeOfArgument().getCanonicalType()->getAsRecordDecl();
+}
+
+bool hasGcFlag(const clang::Expr *value, const clang::ASTContext &context) {
+  clang::Expr::EvalResult flags;
+  if (!value || value->isValueDependent() || !value->EvaluateAsInt(flags, context))
+    return false;
+  return (flags.Val.getInt().getZExtValue() & HaveGcFlag) != 0;
+}
+} // namespace
+
+void TypeSlots::read(llvm::StringRef field, const clang::Expr *value,
+                     const clang::ASTContext &context) {
+  if (!value)
+    return;
+  if (field == "tp_name" || field == "name") {
+    if (const auto *text = llvm::dyn_cast<clang::StringLiteral>(value->IgnoreParenImpCasts());
+        text && text->isOrdinary())
+      name = text->getString().str();
+  } else if (field == "tp_basicsize" || field == "basicsize") {
+    object = sizeofRecord(value);
+  } else if (field == "tp_flags" || field == "flags") {
+    gcFlag = gcFlag || hasGcFlag(value, context);
+  } else if (field == "tp_dealloc") {
+    dealloc = functionValue(value);
+  } else if (field == "tp_traverse") {
+    traverse = functionValue(value);
+    traverseAt = traverse ? value : nullptr;
+  } else if (field == "tp_clear") {
+    clear = functionValue(value);
+  } else if (field == "tp_methods") {
+    methods = arrayValue(value);
+  } else if (field == "tp_getset") {
+    getset = arrayValue(value);
+  }
+}
+
+void TypeSlots::readSlotId(int64_t slot, const clang::Expr *value,
+                           const clang::ASTContext &context) {
+  switch (slot) {
+  case SlotClear: return read("tp_clear", value, context);
+  case SlotDealloc: return read("tp_dealloc", value, context);
+  case SlotMethods: return read("tp_methods", value, context);
+  case SlotTraverse: return read("tp_traverse", value, context);
+  case SlotGetset: return read("tp_getset", value, context);
+  default: return;
+  }
+}
+
+} // namespace capcycle

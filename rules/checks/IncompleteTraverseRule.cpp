@@ -1,0 +1,78 @@
+#include "checks/IncompleteTraverseRule.h"
+
+#include "checks/CppBoundTypes.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+
+namespace capcycle {
+
+const RuleInfo IncompleteTraverseRule::Info = {
+    "CCY202",
+    "incomplete-traverse",
+    Level::Error,
+    "c++",
+    true,
+    "A GC-tracked type's tp_traverse misses a Python-reference member, or tp_clear is missing "
+    "or incomplete.",
+    "A member that tp_traverse does not visit is invisible to Python's cyclic garbage "
+    "collector, exactly as in a type without traversal; a type without tp_clear (or whose "
+    "tp_clear skips a member) lets the collector find a cycle but not break it. Either way the "
+    "cycle and everything it holds is never freed.",
+};
+
+namespace {
+std::string quoted(const std::string &text) { return "'" + text + "'"; }
+
+Finding finding(const SourceLocation &at, std::string message, const BoundType &type,
+                const GcSupport &gc) {
+  Finding result;
+  result.ruleId = IncompleteTraverseRule::Info.id;
+  result.level = IncompleteTraverseRule::Info.defaultLevel;
+  result.location = at;
+  result.message = std::move(message);
+  result.path = {{type.location, quoted(type.cppType) + " is exposed to Python as " +
+                                     quoted(pythonQualifiedName(type))},
+                 {gc.location, quoted(type.cppType) + " installs tp_traverse " +
+                                   quoted(gc.traverseFunction)}};
+  return result;
+}
+
+// "not visited by tp_traverse 'f'", "not cleared by tp_clear 'g'", or both; empty if neither.
+std::string gaps(const GcSupport &gc, const PythonReference &reference) {
+  std::vector<std::string> missing;
+  if (!llvm::is_contained(gc.visitedMembers, reference.member))
+    missing.push_back("not visited by tp_traverse " + quoted(gc.traverseFunction));
+  if (!gc.clearFunction.empty() && !llvm::is_contained(gc.clearedMembers, reference.member))
+    missing.push_back("not cleared by tp_clear " + quoted(gc.clearFunction));
+  return llvm::join(missing, " and ");
+}
+} // namespace
+
+void IncompleteTraverseRule::check(const FactSet &facts, std::vector<Finding> &findings) const {
+  for (const BoundType &type : facts.boundTypes) {
+    const GcSupport *gc = activeGcSupport(facts, type.cppType);
+    if (!gc || boundTypeOf(facts, type.cppType) != &type)
+      continue; // no traversal is CCY201's finding; a type bound twice is checked once
+    if (gc->clearFunction.empty())
+      findings.push_back(finding(gc->location,
+                                 quoted(type.cppType) + " has tp_traverse " +
+                                     quoted(gc->traverseFunction) +
+                                     " but no tp_clear: the GC can find a cycle through it "
+                                     "but cannot break it",
+                                 type, *gc));
+    for (const PythonReference &reference : facts.pythonReferences) {
+      if (reference.cppType != type.cppType || !reference.owning)
+        continue;
+      std::string missing = gaps(*gc, reference);
+      if (!missing.empty())
+        findings.push_back(finding(reference.location,
+                                   "Python reference " + quoted(reference.member) + " of " +
+                                       quoted(type.cppType) + " is " + missing +
+                                       ": a cycle through it is never collected",
+                                   type, *gc));
+    }
+  }
+}
+
+} // namespace capcycle

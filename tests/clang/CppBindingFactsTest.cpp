@@ -1,0 +1,176 @@
+// The C++ binding facts beyond BoundType, on real pybind11 and C-API code. Every expected
+// place is counted by hand from the fixture line quoted next to it.
+#include "ClangChecksTestSupport.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+#include <gtest/gtest.h>
+
+namespace capcycle {
+namespace {
+
+using test::fixture;
+using test::givenFiles;
+
+template <typename Record>
+::testing::AssertionResult contains(const std::vector<Record> &records, const Record &wanted) {
+  if (llvm::is_contained(records, wanted))
+    return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "missing " << llvm::formatv("{0:2}", toJSON(wanted)).str();
+}
+
+class RecognizerBindings : public ::testing::Test {
+protected:
+  static void SetUpTestSuite() { facts = new FactSet(collectBindingFacts(givenFiles({file()}))); }
+  static void TearDownTestSuite() { delete facts; }
+  static std::string file() { return fixture("recognizer_bindings.cpp"); }
+  static SourceLocation at(unsigned line, unsigned column, unsigned endColumn) {
+    return {file(), line, column, line, endColumn};
+  }
+  static FactSet *facts;
+};
+FactSet *RecognizerBindings::facts = nullptr;
+
+TEST_F(RecognizerBindings, ParsesCleanly) {
+  EXPECT_TRUE(facts->notifications.empty()) << facts->notifications.front().message;
+}
+
+TEST_F(RecognizerBindings, BoundMembers) {
+  // 38:   py::class_<asr::Signal>(m, "Signal").def("connect", &asr::Signal::connect);
+  EXPECT_TRUE(contains(facts->boundMembers,
+                       BoundMember{"asr::Signal", "connect", "method", "asr::Signal::connect", "",
+                                   "", at(38, 44, 53)}));
+  // 40:       .def_property_readonly("recognized", &asr::Recognizer::recognized)
+  EXPECT_TRUE(contains(facts->boundMembers,
+                       BoundMember{"asr::Recognizer", "recognized", "property",
+                                   "asr::Recognizer::recognized", "recognized_", "asr::Signal",
+                                   at(40, 30, 42)}));
+  // 41:       .def_readonly("canceled", &asr::Recognizer::canceled)
+  EXPECT_TRUE(contains(facts->boundMembers,
+                       BoundMember{"asr::Recognizer", "canceled", "readonly",
+                                   "asr::Recognizer::canceled", "canceled", "asr::Signal",
+                                   at(41, 21, 31)}));
+  // 42:       .def("stop", &asr::Recognizer::stop);
+  EXPECT_TRUE(contains(facts->boundMembers, BoundMember{"asr::Recognizer", "stop", "method",
+                                                        "asr::Recognizer::stop", "", "",
+                                                        at(42, 12, 18)}));
+  EXPECT_EQ(facts->boundMembers.size(), 4u);
+}
+
+TEST_F(RecognizerBindings, PythonReferences) {
+  // 21:   std::vector<std::function<void()>> slots_;   owning: `connect` stores a Python callable
+  EXPECT_TRUE(contains(facts->pythonReferences,
+                       PythonReference{"asr::Signal", "slots_", "std::function", "std::vector",
+                                       true, false, at(21, 3, 44)}));
+  // 22:   py::handle sender_;   borrowed
+  EXPECT_TRUE(contains(facts->pythonReferences,
+                       PythonReference{"asr::Signal", "sender_", "pybind11::handle", "", false,
+                                       false, at(22, 3, 21)}));
+  EXPECT_EQ(facts->pythonReferences.size(), 2u);
+}
+
+TEST_F(RecognizerBindings, CallableStoresFollowOneCall) {
+  // 19:   void add(std::function<void()> g) { slots_.push_back(g); }
+  SourceLocation store = at(19, 39, 58);
+  EXPECT_TRUE(contains(facts->callableStores,
+                       CallableStore{"asr::Signal", "slots_", "asr::Signal::connect", {"connect"},
+                                     store}));
+  EXPECT_TRUE(contains(facts->callableStores,
+                       CallableStore{"asr::Signal", "slots_", "asr::Signal::add", {}, store}));
+  EXPECT_EQ(facts->callableStores.size(), 2u);
+}
+
+TEST_F(RecognizerBindings, SignalsOwnedByTheRecognizer) {
+  // In any order: a `.def` chain is matched from its last call inwards.
+  EXPECT_TRUE(contains(facts->signalOwnerships,
+                       SignalOwnership{"asr::Recognizer", "recognized", "recognized_",
+                                       "asr::Signal", at(40, 30, 42)}));
+  EXPECT_TRUE(contains(facts->signalOwnerships,
+                       SignalOwnership{"asr::Recognizer", "canceled", "canceled", "asr::Signal",
+                                       at(41, 21, 31)}));
+  EXPECT_EQ(facts->signalOwnerships.size(), 2u);
+}
+
+TEST_F(RecognizerBindings, EngineReleasedOnlyByTheDestructor) {
+  // 29:   ~Recognizer() { engine_destroy(engine_); }
+  EXPECT_EQ(facts->nativeReleases,
+            (std::vector<NativeRelease>{{"asr::Recognizer", "engine_", "engine_destroy",
+                                         "asr::Recognizer::~Recognizer", true, {}, at(29, 19, 42)}}));
+  EXPECT_TRUE(facts->gcSupport.empty()) << "no custom_type_setup: pybind11 adds no traversal";
+}
+
+class CapiTimer : public ::testing::Test {
+protected:
+  static void SetUpTestSuite() { facts = new FactSet(collectBindingFacts(givenFiles({file()}))); }
+  static void TearDownTestSuite() { delete facts; }
+  static std::string file() { return fixture("capi_timer.cpp"); }
+  static SourceLocation at(unsigned line, unsigned column, unsigned endColumn) {
+    return {file(), line, column, line, endColumn};
+  }
+  static FactSet *facts;
+};
+FactSet *CapiTimer::facts = nullptr;
+
+TEST_F(CapiTimer, TypeFromPyTypeSpec) {
+  EXPECT_TRUE(facts->notifications.empty()) << facts->notifications.front().message;
+  // 50: static PyType_Spec Timer_spec = {"sched.Timer", ...
+  // 51:                                  ..., Timer_slots};   the `}` is column 86
+  EXPECT_EQ(facts->boundTypes,
+            (std::vector<BoundType>{{"TimerObject", "Timer", "sched", {file(), 50, 1, 51, 87}}}));
+}
+
+TEST_F(CapiTimer, GcSlotsAndWhatTheyTouch) {
+  // 43:     {Py_tp_traverse, (void *)Timer_traverse},
+  EXPECT_EQ(facts->gcSupport,
+            (std::vector<GcSupport>{{"TimerObject", "tp_traverse", true, "Timer_traverse",
+                                     "Timer_clear", {"callback"}, {"callback", "context"},
+                                     at(43, 22, 44)}}));
+  // 7:   PyObject *callback;   visited      8:   PyObject *context;   not visited
+  EXPECT_EQ(facts->pythonReferences,
+            (std::vector<PythonReference>{
+                {"TimerObject", "callback", "PyObject*", "", true, true, at(7, 3, 21)},
+                {"TimerObject", "context", "PyObject*", "", true, false, at(8, 3, 20)}}));
+}
+
+TEST_F(CapiTimer, MethodAndGetsetTables) {
+  // 32:     {"cancel", (PyCFunction)Timer_cancel, METH_NOARGS, nullptr},
+  // 37:     {"context", (getter)Timer_get_context, nullptr, nullptr, nullptr},
+  EXPECT_EQ(facts->boundMembers,
+            (std::vector<BoundMember>{
+                {"TimerObject", "cancel", "method", "Timer_cancel", "", "", at(32, 6, 14)},
+                {"TimerObject", "context", "getset", "Timer_get_context", "", "", at(37, 6, 15)}}));
+}
+
+TEST_F(CapiTimer, DeallocReleasesTheBuffer) {
+  // 24:   free(self->buffer);   (Py_TYPE(self)->tp_free on line 25 is CPython's own memory)
+  EXPECT_EQ(facts->nativeReleases,
+            (std::vector<NativeRelease>{
+                {"TimerObject", "buffer", "free", "Timer_dealloc", true, {}, at(24, 3, 21)}}));
+}
+
+TEST(CollectBindingFacts, ParallelRunKeepsThePlannedOrder) {
+  CppInput input = givenFiles({fixture("capi_timer.cpp"), fixture("second_module.cpp")});
+  input.jobs = 2;
+  FactSet facts = collectBindingFacts(input);
+  ASSERT_EQ(facts.boundTypes.size(), 2u);
+  EXPECT_EQ(facts.boundTypes[0].pythonName, "Timer");
+  EXPECT_EQ(facts.boundTypes[1].pythonName, "Microphone");
+}
+
+TEST(CollectBindingFacts, DirectoryInputFindsCppSources) {
+  test::ScratchDirectory sources;
+  std::string unit = sources.write("ok.cpp", "struct Plain { int x; };\n");
+  sources.write("notes.txt", "not C++");
+  CppInput input;
+  input.directories = {sources.path};
+  FactSet facts = collectBindingFacts(input);
+  EXPECT_TRUE(facts.notifications.empty()) << facts.notifications.front().message;
+
+  std::string broken = sources.write("broken.cc", "int f( {\n");
+  facts = collectBindingFacts(input);
+  ASSERT_EQ(facts.notifications.size(), 1u) << "the .cc file is found and reported";
+  EXPECT_EQ(facts.notifications.front().location.file, broken);
+}
+
+} // namespace
+} // namespace capcycle

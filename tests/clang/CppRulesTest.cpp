@@ -1,0 +1,121 @@
+// CCY201, CCY202 and CCY203 on hand-made facts: what each reports, where, and what it leaves
+// alone. (The fixture runner covers them end to end on real code.)
+#include "checks/FinalizerOnlyHandleRule.h"
+#include "checks/GcOpaqueReferenceRule.h"
+#include "checks/IncompleteTraverseRule.h"
+
+#include <gtest/gtest.h>
+
+namespace capcycle {
+namespace {
+
+SourceLocation line(unsigned n) { return {"b.cpp", n, 3, n, 20}; }
+
+FactSet signalBoundAs(const std::string &cppType) {
+  FactSet facts;
+  facts.boundTypes.push_back({cppType, "Signal", "events", line(30)});
+  return facts;
+}
+
+PythonReference reference(const std::string &cppType, const std::string &member, bool owning) {
+  return {cppType, member, "pybind11::function", "", owning, false, line(10)};
+}
+
+template <typename RuleT> std::vector<Finding> run(const FactSet &facts) {
+  std::vector<Finding> findings;
+  RuleT().check(facts, findings);
+  return findings;
+}
+
+TEST(GcOpaqueReferenceRule, OwningMemberOfBoundTypeWithoutTraversal) {
+  FactSet facts = signalBoundAs("Signal");
+  facts.pythonReferences.push_back(reference("Signal", "cb_", true));
+  facts.callableStores.push_back({"Signal", "cb_", "Signal::connect", {"connect"}, line(5)});
+  std::vector<Finding> findings = run<GcOpaqueReferenceRule>(facts);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].ruleId, "CCY201");
+  EXPECT_EQ(findings[0].level, Level::Warning);
+  EXPECT_EQ(findings[0].location, line(10));
+  EXPECT_EQ(findings[0].message,
+            "member 'cb_' of 'Signal' holds a strong Python reference (pybind11::function) but "
+            "it has no GC traversal (tp_traverse): a reference cycle through it is never "
+            "collected");
+  ASSERT_EQ(findings[0].path.size(), 2u);
+  EXPECT_EQ(findings[0].path[0].message, "'Signal' is exposed to Python as 'events.Signal'");
+  EXPECT_EQ(findings[0].path[1].message, "'Signal.connect' stores a Python callable in 'cb_'");
+}
+
+TEST(GcOpaqueReferenceRule, SilentForBorrowedUnboundOrTraversed) {
+  FactSet borrowed = signalBoundAs("Signal");
+  borrowed.pythonReferences.push_back(reference("Signal", "sender_", false));
+  EXPECT_TRUE(run<GcOpaqueReferenceRule>(borrowed).empty());
+
+  FactSet unbound = signalBoundAs("Other");
+  unbound.pythonReferences.push_back(reference("Signal", "cb_", true));
+  EXPECT_TRUE(run<GcOpaqueReferenceRule>(unbound).empty());
+
+  FactSet traversed = signalBoundAs("Signal");
+  traversed.pythonReferences.push_back(reference("Signal", "cb_", true));
+  traversed.gcSupport.push_back(
+      {"Signal", "custom_type_setup", true, "lambda", "lambda", {"cb_"}, {"cb_"}, line(31)});
+  EXPECT_TRUE(run<GcOpaqueReferenceRule>(traversed).empty());
+}
+
+TEST(GcOpaqueReferenceRule, TraverseWithoutGcFlagDoesNotCount) {
+  FactSet facts = signalBoundAs("Signal");
+  facts.pythonReferences.push_back(reference("Signal", "cb_", true));
+  facts.gcSupport.push_back({"Signal", "tp_traverse", false, "Signal_traverse", "", {"cb_"}, {}, line(31)});
+  std::vector<Finding> findings = run<GcOpaqueReferenceRule>(facts);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_NE(findings[0].message.find("never called without Py_TPFLAGS_HAVE_GC"), std::string::npos);
+}
+
+TEST(IncompleteTraverseRule, UnvisitedAndUnclearedMembersAndMissingClear) {
+  FactSet facts = signalBoundAs("Signal");
+  facts.pythonReferences.push_back(reference("Signal", "a", true));
+  facts.pythonReferences.push_back(reference("Signal", "b", true));
+  facts.pythonReferences.back().location = line(11);
+  facts.gcSupport.push_back({"Signal", "tp_traverse", true, "T", "C", {"a"}, {}, line(31)});
+  std::vector<Finding> findings = run<IncompleteTraverseRule>(facts);
+  ASSERT_EQ(findings.size(), 2u);
+  EXPECT_EQ(findings[0].level, Level::Error);
+  EXPECT_EQ(findings[0].message, "Python reference 'a' of 'Signal' is not cleared by tp_clear "
+                                 "'C': a cycle through it is never collected");
+  EXPECT_EQ(findings[1].location, line(11));
+  EXPECT_EQ(findings[1].message,
+            "Python reference 'b' of 'Signal' is not visited by tp_traverse 'T' and not cleared "
+            "by tp_clear 'C': a cycle through it is never collected");
+
+  facts.gcSupport[0].clearFunction.clear();
+  facts.gcSupport[0].visitedMembers = {"a", "b"};
+  findings = run<IncompleteTraverseRule>(facts);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].location, line(31));
+  EXPECT_EQ(findings[0].message, "'Signal' has tp_traverse 'T' but no tp_clear: the GC can find "
+                                 "a cycle through it but cannot break it");
+}
+
+TEST(IncompleteTraverseRule, NoTraversalIsNotThisRulesFinding) {
+  FactSet facts = signalBoundAs("Signal");
+  facts.pythonReferences.push_back(reference("Signal", "a", true));
+  facts.gcSupport.push_back({"Signal", "tp_traverse", false, "", "", {}, {}, line(31)});
+  EXPECT_TRUE(run<IncompleteTraverseRule>(facts).empty());
+}
+
+TEST(FinalizerOnlyHandleRule, FinalizerReleaseWithoutBoundClose) {
+  FactSet facts = signalBoundAs("Engine");
+  facts.nativeReleases.push_back({"Engine", "h_", "engine_destroy", "Engine::~Engine", true, {}, line(20)});
+  facts.nativeReleases.push_back({"Engine", "h_", "engine_destroy", "Engine::reset", false, {}, line(25)});
+  std::vector<Finding> findings = run<FinalizerOnlyHandleRule>(facts);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].location, line(20));
+  EXPECT_EQ(findings[0].message,
+            "'Engine' releases 'h_' (engine_destroy) only in its finalizer 'Engine::~Engine'; no "
+            "method bound to Python (close, __exit__, ...) reaches that release");
+
+  facts.nativeReleases[0].explicitlyReleasedBy = {"close"};
+  EXPECT_TRUE(run<FinalizerOnlyHandleRule>(facts).empty());
+}
+
+} // namespace
+} // namespace capcycle
