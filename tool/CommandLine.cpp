@@ -9,10 +9,12 @@ const char *const UsageText = R"(capcycle - finds callback-capture reference cyc
 
 usage:
   capcycle scan  [PATH...] [-p BUILD_DIR] [--format text|sarif|json] [-o FILE]
-                 [--select IDS] [--ignore IDS] [--models FILE] [--exit-zero] [-j N]
-                 [-- CLANG_FLAGS...]
+                 [--config FILE | --no-config] [--select IDS] [--ignore IDS]
+                 [--models FILE] [--baseline FILE] [--fail-on LEVEL] [--exit-zero]
+                 [--quiet] [--statistics] [--warn-unused-ignores] [--drop-suppressed]
+                 [-j N] [-- CLANG_FLAGS...]
   capcycle facts [PATH...] [-p BUILD_DIR] [-o FILE] [-j N] [-- CLANG_FLAGS...]
-  capcycle rules [--format text|json]
+  capcycle rules [--format text|json|markdown]
   capcycle --version | --help
 
 PATH          .py files and directories (searched for .py files), C++ files (.cpp, .cc,
@@ -21,16 +23,27 @@ PATH          .py files and directories (searched for .py files), C++ files (.cp
 -- FLAGS      compile flags for C++ files given as PATH (like clang-tidy)
 --format      output format: text (gcc style, default), sarif (SARIF 2.1.0), json
 -o FILE       write the report to FILE (atomically) instead of standard output
+--config FILE read the configuration from FILE (.capcycle.yaml, or pyproject.toml with
+              [tool.capcycle]) instead of searching upwards from the first PATH
+--no-config   use no configuration file
 --select IDS  comma-separated rule ids or prefixes to run (ALL: every rule); default: the
               rules enabled by default (see `capcycle rules`)
 --ignore IDS  comma-separated rule ids or prefixes not to run
 --models FILE an extra API model file (rules/models/SCHEMA.md); may be repeated
 --models-dir D read the API models from D instead of the shipped ones
+--baseline FILE  a previous JSON or SARIF report: report only findings not in it
+--fail-on L   exit 1 only for findings at level L or above: note (default), warning, error
 --exit-zero   exit 0 even when there are findings (2 still means an error)
+-q, --quiet   text: only each finding's primary line (no notes); no warnings on stderr
+--statistics  text: the number of findings per rule instead of the findings
+--warn-unused-ignores  report `capcycle: ignore` comments that silence nothing (CCY901)
+--drop-suppressed  leave findings silenced inline out of SARIF too (text and JSON never
+              show them; SARIF keeps them with `suppressions` by default)
 -j N          analyse N files in parallel (default: one per core)
 --color=WHEN  auto (default: on a terminal, unless NO_COLOR is set), always, never
 
-exit status: 0 no findings, 1 findings, 2 usage or fatal error
+exit status: 0 no findings (at or above --fail-on), 1 findings, 2 usage, configuration or
+fatal error
 )";
 
 namespace {
@@ -111,6 +124,8 @@ private:
                        [&](llvm::StringRef v) { return out.outputFile = v.str(), ok(); });
     if (scanning && (arg == "-p" || arg.starts_with("-p=")))
       return withValue(arg, "-p", [&](llvm::StringRef v) { return out.buildDir = v.str(), ok(); });
+    if (scanning && arg.size() > 2 && arg.starts_with("-j") && llvm::isDigit(arg[2]))
+      return jobs(arg.substr(2)); // -j2, as make and ninja spell it
     if (scanning && (arg == "-j" || arg.starts_with("-j=")))
       return withValue(arg, "-j", [&](llvm::StringRef v) { return jobs(v); });
     if (out.command == Command::Scan && is(arg, "--select"))
@@ -127,6 +142,24 @@ private:
                        [&](llvm::StringRef v) { return out.modelsDir = v.str(), ok(); });
     if (out.command == Command::Scan && arg == "--exit-zero")
       return out.exitZero = true, ok();
+    if (out.command == Command::Scan && is(arg, "--config"))
+      return withValue(arg, "--config",
+                       [&](llvm::StringRef v) { return out.configFile = v.str(), ok(); });
+    if (out.command == Command::Scan && arg == "--no-config")
+      return out.noConfig = true, ok();
+    if (out.command == Command::Scan && is(arg, "--baseline"))
+      return withValue(arg, "--baseline",
+                       [&](llvm::StringRef v) { return out.baselineFile = v.str(), ok(); });
+    if (out.command == Command::Scan && is(arg, "--fail-on"))
+      return withValue(arg, "--fail-on", [&](llvm::StringRef v) { return failOn(v); });
+    if (out.command == Command::Scan && (arg == "-q" || arg == "--quiet"))
+      return out.quiet = true, ok();
+    if (out.command == Command::Scan && arg == "--statistics")
+      return out.statistics = true, ok();
+    if (out.command == Command::Scan && arg == "--warn-unused-ignores")
+      return out.warnUnusedIgnores = true, ok();
+    if (out.command == Command::Scan && arg == "--drop-suppressed")
+      return out.dropSuppressed = true, ok();
     if (is(arg, "--color"))
       return withValue(arg, "--color", [&](llvm::StringRef v) { return color(v); });
     if (arg.starts_with("-") && arg != "-")
@@ -159,9 +192,11 @@ private:
       out.format = OutputFormat::Sarif;
     else if (v == "json")
       out.format = OutputFormat::Json;
+    else if (v == "markdown" && out.command == Command::Rules)
+      out.format = OutputFormat::Markdown;
     else
       return usageError("unknown format '" + v + "' for capcycle " + args[0] +
-                        (out.command == Command::Rules ? " (expected text or json)"
+                        (out.command == Command::Rules ? " (expected text, json or markdown)"
                                                        : " (expected text, sarif or json)"));
     return ok();
   }
@@ -171,6 +206,18 @@ private:
     if (v.getAsInteger(10, n) || n == 0)
       return usageError("-j needs a positive number, not '" + v + "'");
     out.jobs = n;
+    return ok();
+  }
+
+  llvm::Error failOn(llvm::StringRef v) {
+    if (v == "note")
+      out.failOn = Level::Note;
+    else if (v == "warning")
+      out.failOn = Level::Warning;
+    else if (v == "error")
+      out.failOn = Level::Error;
+    else
+      return usageError("--fail-on needs note, warning or error, not '" + v + "'");
     return ok();
   }
 

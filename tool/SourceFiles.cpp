@@ -22,6 +22,12 @@ bool isExcludedDirectory(llvm::StringRef name) {
 
 bool isPython(llvm::StringRef path) { return llvm::sys::path::extension(path) == ".py"; }
 
+bool isCOrHeader(llvm::StringRef path) {
+  llvm::StringRef ext = llvm::sys::path::extension(path);
+  return ext == ".c" || ext == ".h" || ext == ".hh" || ext == ".hpp" || ext == ".hxx" ||
+         ext == ".h++" || ext == ".H" || ext == ".inl";
+}
+
 // Paths as the user would write them: "dir/sub/file.py", not "./dir/sub/file.py".
 std::string cleanPath(llvm::StringRef path) {
   llvm::SmallString<256> clean(path);
@@ -65,6 +71,10 @@ llvm::Expected<SourceFiles> collectSourceFiles(const std::vector<std::string> &p
       llvm::append_range(files.python, found);
     } else if (isCppSource(path)) {
       files.cpp.push_back(cleanPath(path));
+    } else if (isCOrHeader(path)) {
+      // pre-commit's `types_or: [c++, c]` passes headers and C files: headers are analysed
+      // through the units that include them, C units through a compile database. Read as
+      // Python, each would be a syntax-error warning.
     } else {
       // A file named explicitly is Python unless it is C++: pre-commit and editors pass
       // exactly the files they want checked.

@@ -2,10 +2,13 @@
 // findings -> report. Orchestration only; every stage lives in its own library.
 #include "BindingFacts.h"
 #include "CommandLine.h"
+#include "Configuration.h"
 #include "PythonFrontend.h"
 #include "SourceFiles.h"
+#include "Suppressions.h"
 
 #include "engine/RuleEngine.h"
+#include "report/Baseline.h"
 #include "report/Report.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -17,6 +20,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdlib>
+#include <tuple>
 
 using namespace capcycle;
 
@@ -48,10 +52,20 @@ llvm::Error emit(const CommandLine &cli, llvm::function_ref<void(llvm::raw_ostre
   return writeFileAtomically(cli.outputFile, write);
 }
 
-llvm::Expected<FactSet> gatherFacts(const CommandLine &cli) {
+// `scanned` receives the files read directly (not those of a compile database).
+llvm::Expected<FactSet> gatherFacts(const CommandLine &cli, const Configuration &config = {},
+                                    std::vector<std::string> *scanned = nullptr) {
   auto sources = collectSourceFiles(cli.paths);
   if (!sources)
     return sources.takeError();
+  // Excluded files are not even read, also when named (pre-commit names every staged file);
+  // units of a compile database are filtered by their findings instead (runScan).
+  for (auto *list : {&sources->python, &sources->cpp})
+    llvm::erase_if(*list, [&](const std::string &path) { return config.isExcluded(path); });
+  if (scanned) {
+    *scanned = sources->python;
+    llvm::append_range(*scanned, sources->cpp);
+  }
   if (!cli.buildDir.empty() && !llvm::sys::fs::is_directory(cli.buildDir))
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "build directory '%s' (-p) does not exist",
@@ -84,35 +98,130 @@ std::string currentDirectory() {
   return std::string(cwd);
 }
 
+// --config FILE, or the nearest configuration above the first PATH, or none.
+llvm::Expected<Configuration> projectConfiguration(const CommandLine &cli) {
+  if (cli.noConfig)
+    return Configuration{};
+  std::string file = cli.configFile;
+  if (file.empty()) {
+    auto found = findConfigurationFile(cli.paths.front());
+    if (!found)
+      return found.takeError();
+    if (!*found)
+      return Configuration{};
+    file = **found;
+  }
+  return loadConfiguration(file);
+}
+
+// The stages after the rules: inline suppressions (marking), unused ignores (CCY901), then
+// the configuration's exclude and per-file-ignores (removing). Suppressions come first, so an
+// ignore comment counts as used even when the configuration also turns its finding off.
+void applyProjectPolicy(std::vector<Finding> &findings, const Configuration &config,
+                        const RuleSelection &selection, bool warnUnusedIgnores,
+                        std::vector<std::string> scannedFiles) {
+  const RuleInfo *unusedIgnore = &findRule(UnusedIgnoreRuleId)->info;
+  bool notIgnored = RuleSelection{{"ALL"}, selection.ignore}.isEnabled(*unusedIgnore);
+  SuppressionOptions options;
+  options.reportUnused =
+      (warnUnusedIgnores && notIgnored) || selection.isEnabled(*unusedIgnore);
+  options.scannedFiles = std::move(scannedFiles);
+  auto ruleRan = [&](llvm::StringRef id) {
+    const RuleEntry *rule = findRule(id);
+    return rule && selection.isEnabled(rule->info);
+  };
+  options.ruleRan = ruleRan; // a function_ref: the lambda must outlive the call below
+  applySuppressions(findings, options);
+  llvm::erase_if(findings, [&](const Finding &finding) {
+    if (config.isExcluded(finding.location.file))
+      return true;
+    std::vector<std::string> ignored = config.ignoredRulesFor(finding.location.file);
+    const RuleEntry *rule = findRule(finding.ruleId);
+    return !ignored.empty() && rule && RuleSelection{ignored, {}}.isEnabled(rule->info);
+  });
+  // CCY901 findings were appended: restore the engine's order.
+  llvm::stable_sort(findings, [](const Finding &a, const Finding &b) {
+    return std::tie(a.location.file, a.location.line, a.location.column, a.ruleId) <
+           std::tie(b.location.file, b.location.line, b.location.column, b.ruleId);
+  });
+}
+
 int runScan(const CommandLine &cli) {
-  RuleSelection selection{cli.select, cli.ignore};
+  auto config = projectConfiguration(cli);
+  if (!config)
+    return fail(config.takeError());
+  RuleSelection selection{cli.select.empty() ? config->select.value_or(std::vector<std::string>{})
+                                             : cli.select,
+                          cli.ignore.empty() ? config->ignore.value_or(std::vector<std::string>{})
+                                             : cli.ignore};
   std::string unknown = selection.unknownSelector();
   if (!unknown.empty())
     return fail("'" + unknown + "' names no rule (see capcycle rules)");
   std::vector<std::string> modelFiles =
       ApiModels::filesIn(cli.modelsDir.empty() ? CAPCYCLE_MODELS_DIR : cli.modelsDir);
+  llvm::append_range(modelFiles, config->models);
   llvm::append_range(modelFiles, cli.modelFiles);
   auto models = ApiModels::load(modelFiles);
   if (!models)
     return fail(models.takeError());
-  auto facts = gatherFacts(cli);
+  std::optional<Baseline> baseline;
+  if (!cli.baselineFile.empty()) {
+    auto loaded = loadBaseline(cli.baselineFile);
+    if (!loaded)
+      return fail(loaded.takeError());
+    baseline = std::move(*loaded);
+  }
+  std::vector<std::string> scannedFiles;
+  auto facts = gatherFacts(cli, *config, &scannedFiles);
   if (!facts)
     return fail(facts.takeError());
 
   ReportInput report{runRules(*facts, *models, selection), std::move(facts->notifications),
-                     currentDirectory(), CAPCYCLE_VERSION};
-  writeTextNotifications(report, llvm::errs(),
+                     currentDirectory(), CAPCYCLE_VERSION, /*fingerprints=*/{},
+                     /*dropSuppressed=*/cli.dropSuppressed};
+  applyProjectPolicy(report.findings, *config, selection,
+                     cli.warnUnusedIgnores || config->warnUnusedIgnores.value_or(false),
+                     std::move(scannedFiles));
+  // Fingerprints over the whole list, before the baseline removes any: a finding keeps the
+  // fingerprint it had in the baseline's report (Report.h, ReportInput::fingerprints).
+  report.fingerprints = findingFingerprints(report.findings, report.sourceRoot);
+  if (baseline) {
+    std::vector<Finding> kept;
+    std::vector<std::string> keptFingerprints;
+    for (size_t i = 0; i < report.findings.size(); ++i)
+      if (!baseline->fingerprints.contains(report.fingerprints[i])) {
+        kept.push_back(std::move(report.findings[i]));
+        keptFingerprints.push_back(std::move(report.fingerprints[i]));
+      }
+    report.findings = std::move(kept);
+    report.fingerprints = std::move(keptFingerprints);
+  }
+
+  // --quiet keeps errors on stderr (a unit that could not be read at all) but not warnings.
+  ReportInput stderrReport;
+  for (const Notification &notification : report.notifications)
+    if (!cli.quiet || notification.level == Notification::Level::Error)
+      stderrReport.notifications.push_back(notification);
+  writeTextNotifications(stderrReport, llvm::errs(),
                          {useColor(cli, llvm::sys::Process::StandardErrIsDisplayed())});
   bool colorOut = cli.outputFile.empty() && useColor(cli, llvm::sys::Process::StandardOutIsDisplayed());
   if (llvm::Error error = emit(cli, [&](llvm::raw_ostream &out) {
         switch (cli.format) {
-        case OutputFormat::Text: return writeTextReport(report, out, {colorOut});
+        case OutputFormat::Text:
+          if (cli.statistics)
+            return writeStatistics(report, out);
+          return writeTextReport(report, out, {colorOut, /*notes=*/!cli.quiet});
         case OutputFormat::Sarif: return writeSarifReport(report, out);
         case OutputFormat::Json: return writeJsonReport(report, out);
+        case OutputFormat::Markdown: return; // `rules` only; the parser refuses it for scan
         }
       }))
     return fail(std::move(error));
-  if (report.findings.empty() || cli.exitZero)
+  Level failOn = cli.failOn.value_or(config->failOn.value_or(Level::Note));
+  bool failing = llvm::any_of(report.findings, [&](const Finding &finding) {
+    return !finding.suppressed && finding.level >= failOn;
+  });
+  if (!failing || cli.exitZero)
     return ExitClean;
   return ExitFindings;
 }
@@ -129,6 +238,10 @@ int runFacts(const CommandLine &cli) {
 }
 
 int runRules(const CommandLine &cli) {
+  if (cli.format == OutputFormat::Markdown) {
+    writeRulesMarkdown(llvm::outs());
+    return ExitClean;
+  }
   if (cli.format == OutputFormat::Json) {
     llvm::json::Array rows;
     for (const RuleEntry &row : ruleCatalogue())

@@ -26,6 +26,9 @@ struct Finding {
   std::string message;
   SourceLocation location;
   std::vector<PathStep> path;
+  // Silenced by an inline `capcycle: ignore` comment (tool/Suppressions.h). Kept rather than
+  // dropped: SARIF records it under `suppressions`, so reviewers can audit what was silenced.
+  bool suppressed = false;
   friend bool operator==(const Finding &, const Finding &) = default;
 };
 

@@ -7,6 +7,7 @@
 #include "checks/NativeLeakCycleRule.h"
 #include "checks/SelfSignalCaptureRule.h"
 #include "checks/UnmodelledSignalCaptureRule.h"
+#include "checks/UnusedIgnoreRule.h"
 #include "engine/Rule.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -29,6 +30,7 @@ const std::vector<RuleEntry> &ruleCatalogue() {
     rows.push_back(entry<GcOpaqueReferenceRule>());
     rows.push_back(entry<IncompleteTraverseRule>());
     rows.push_back(entry<FinalizerOnlyHandleRule>());
+    rows.push_back(entry<UnusedIgnoreRule>()); // findings from tool/Suppressions.h
     return rows;
   }();
   return catalogue;

@@ -18,6 +18,11 @@
 
 namespace capcycle::report {
 
+// The SARIF partialFingerprints key of findingFingerprints(): our own, because
+// primaryLocationLineHash belongs to GitHub's upload action, which warns when a log carries a
+// value its algorithm would not have computed. Baselines read it back.
+inline constexpr llvm::StringLiteral SarifFingerprintKey = "capcycle/v1";
+
 // Relative paths mean what they meant on the command line: relative to the current directory.
 // `..` is removed lexically so that "root/a/../b.py" is recognised as inside the root.
 inline std::string absoluteNormalizedPath(llvm::StringRef path) {

@@ -24,10 +24,12 @@ llvm::json::Value findingToJSON(const Finding &finding, const std::string &finge
 
 void writeJsonReport(const ReportInput &input, llvm::raw_ostream &out) {
   std::vector<std::string> fingerprints =
-      report::findingFingerprints(input.findings, input.sourceRoot);
+      input.fingerprints.empty() ? findingFingerprints(input.findings, input.sourceRoot)
+                                 : input.fingerprints;
   Array findings;
   for (size_t i = 0; i < input.findings.size(); ++i)
-    findings.push_back(findingToJSON(input.findings[i], fingerprints[i]));
+    if (!input.findings[i].suppressed) // scripts and baselines see what the user sees
+      findings.push_back(findingToJSON(input.findings[i], fingerprints[i]));
   Array notifications;
   for (const Notification &notification : input.notifications)
     notifications.push_back(toJSON(notification));

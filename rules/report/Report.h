@@ -20,10 +20,18 @@ struct ReportInput {
   std::vector<Notification> notifications; // files skipped or read in part
   std::string sourceRoot;                  // absolute directory URIs are made relative to
   std::string toolVersion;                 // e.g. "0.1.0"
+  // Parallel to `findings`; computed by the reporters when empty. Precomputed when findings
+  // were removed (a baseline): fingerprints number colliding findings in order, so they must
+  // be taken over the whole list for a finding to keep its fingerprint.
+  std::vector<std::string> fingerprints;
+  // Suppressed findings never reach text or JSON; SARIF keeps them (with `suppressions`)
+  // unless this is set, because code scanning ignores `suppressions` and would show them.
+  bool dropSuppressed = false;
 };
 
 struct TextStyle {
   bool color = false;
+  bool notes = true; // --quiet: only the primary line of each finding
 };
 
 // gcc style: `path:line:col: warning: message [CCY101]`, then `path:line:col: note: ...` per
@@ -33,6 +41,14 @@ void writeTextReport(const ReportInput &input, llvm::raw_ostream &out, const Tex
 void writeTextNotifications(const ReportInput &input, llvm::raw_ostream &err,
                             const TextStyle &style);
 void writeJsonReport(const ReportInput &input, llvm::raw_ostream &out);
+// --statistics: one line per rule with findings, `count  ID  name`, most frequent first.
+void writeStatistics(const ReportInput &input, llvm::raw_ostream &out);
+// `capcycle rules --format markdown`: the rules index of docs/rules/README.md.
+void writeRulesMarkdown(llvm::raw_ostream &out);
+// The fingerprints the reporters write for `findings` (JSON `fingerprint`, SARIF
+// partialFingerprints), computed over the whole list.
+std::vector<std::string> findingFingerprints(const std::vector<Finding> &findings,
+                                             llvm::StringRef sourceRoot);
 void writeSarifReport(const ReportInput &input, llvm::raw_ostream &out);
 
 // Writes through a temporary file in the same directory and renames it over `path`, so a

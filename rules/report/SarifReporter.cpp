@@ -4,6 +4,7 @@
 #include "engine/Rule.h"
 #include "report/FindingIdentity.h"
 #include "report/Report.h"
+#include "report/RuleDocs.h"
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -19,9 +20,6 @@ using llvm::json::Object;
 constexpr llvm::StringLiteral SchemaUri = "https://json.schemastore.org/sarif-2.1.0.json";
 constexpr llvm::StringLiteral InformationUri = "https://github.com/capcycle/capcycle";
 constexpr llvm::StringLiteral SourceRootId = "%SRCROOT%";
-// Our own key: primaryLocationLineHash belongs to GitHub's upload action, which warns when a
-// log carries a value its algorithm would not have computed.
-constexpr llvm::StringLiteral FingerprintKey = "capcycle/v1";
 
 // URIs allow only unreserved characters literally; everything else in a path (spaces, '%',
 // '#', non-ASCII bytes of UTF-8 names) is percent-encoded. ':' is encoded too, because in the
@@ -100,7 +98,17 @@ std::string helpUri(llvm::StringRef ruleId) {
   return (InformationUri + "/blob/main/docs/rules/" + ruleId + ".md").str();
 }
 
+// The rule's doc page when it has one (embedded at build time), followed by where it lives:
+// its relative links (other rules, the models) resolve only there.
 Object ruleHelp(const RuleInfo &rule) {
+  if (llvm::StringRef doc = ruleDocumentation(rule.id); !doc.empty()) {
+    std::string path = (llvm::Twine("docs/rules/") + rule.id + ".md").str();
+    std::string uri = helpUri(rule.id);
+    return Object{
+        {"text", llvm::formatv("{0}\nThis page: {1} ({2})\n", doc.rtrim(), path, uri).str()},
+        {"markdown", llvm::formatv("{0}\n\n---\nThis page: [{1}]({2})\n", doc.rtrim(), path, uri)
+                         .str()}};
+  }
   std::string page = (llvm::Twine("docs/rules/") + rule.id + ".md").str();
   std::string uri = helpUri(rule.id);
   return Object{
@@ -169,9 +177,9 @@ Object resultObject(const Finding &finding, std::optional<size_t> ruleIndex,
       {"level", levelName(finding.level)},
       {"message", message(finding.message)},
       {"locations", Array{Object{{"physicalLocation", physicalLocation(finding.location, root)}}}},
-      {"partialFingerprints", Object{{FingerprintKey, fingerprint}}},
-      // Required on every result or on none; nothing capcycle emits is suppressed.
-      {"suppressions", Array{}}};
+      {"partialFingerprints", Object{{report::SarifFingerprintKey, fingerprint}}},
+      // Required on every result or on none: `[]` means "not suppressed".
+      {"suppressions", finding.suppressed ? Array{Object{{"kind", "inSource"}}} : Array{}}};
   if (ruleIndex)
     result["ruleIndex"] = static_cast<int64_t>(*ruleIndex);
   if (!finding.path.empty()) {
@@ -188,10 +196,13 @@ Array resultsArray(const ReportInput &input) {
     ruleIndexById[catalogue[i].info.id] = i;
 
   std::vector<std::string> fingerprints =
-      report::findingFingerprints(input.findings, input.sourceRoot);
+      input.fingerprints.empty() ? findingFingerprints(input.findings, input.sourceRoot)
+                                 : input.fingerprints;
   Array results;
   for (size_t i = 0; i < input.findings.size(); ++i) {
     const Finding &finding = input.findings[i];
+    if (finding.suppressed && input.dropSuppressed)
+      continue;
     std::optional<size_t> ruleIndex;
     if (auto it = ruleIndexById.find(finding.ruleId); it != ruleIndexById.end())
       ruleIndex = it->second;

@@ -63,9 +63,13 @@ void writeDiagnosticLine(StyledWriter &writer, const SourceLocation &location,
 void writeTextReport(const ReportInput &input, llvm::raw_ostream &out, const TextStyle &style) {
   StyledWriter writer(out, style);
   for (const Finding &finding : input.findings) {
+    if (finding.suppressed)
+      continue; // the user silenced it where it is; only SARIF keeps a record
     std::string primary = finding.message + " [" + finding.ruleId + "]";
     writeDiagnosticLine(writer, finding.location, levelName(finding.level), primary,
                         /*boldMessage=*/true);
+    if (!style.notes)
+      continue;
     for (const PathStep &step : finding.path)
       writeDiagnosticLine(writer, step.location, "note", step.message, /*boldMessage=*/false);
   }

@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 using namespace capcycle::testing;
 
 namespace {
@@ -48,6 +50,41 @@ TEST(FixtureRunner, EveryFixtureFindingAndNoOther) {
 
   RunResult result = runCapcycle({"scan", "tests/fixtures", "--select", "ALL", "--format", "json"});
   EXPECT_EQ(result.status, 1) << result.err;
+  FindingTable actual = reportedFindings(parseJson(result.out));
+  for (const std::string &problem : compareFindings(expected, actual))
+    ADD_FAILURE() << problem;
+}
+
+// The C++ fixtures (tests/fixtures/CCY2xx/*.cpp) compile against the real <Python.h> and
+// pybind11 headers; their expectations are `// expect: CCY201` comments. All units go to one
+// run, as a user's scan would: facts are joined across units by C++ type name, so fixture
+// types must have distinct names.
+std::vector<std::string> cppFixtures(const std::string &root) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (llvm::sys::fs::recursive_directory_iterator it(root, ec), end; it != end && !ec;
+       it.increment(ec))
+    if (llvm::sys::path::extension(it->path()) == ".cpp")
+      files.push_back(it->path());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+TEST(FixtureRunner, EveryCppFixtureFindingAndNoOther) {
+  std::vector<std::string> files = cppFixtures("tests/fixtures");
+  ASSERT_GE(files.size(), 30u) << "the C++ rules need at least 30 fixtures";
+  FindingTable expected;
+  for (const std::string &file : files)
+    addExpectations(file, readFile(file), expected);
+
+  std::vector<std::string> args{"scan"};
+  args.insert(args.end(), files.begin(), files.end());
+  for (const char *arg : {"--select", "ALL", "--format", "json", "--", "-std=c++17"})
+    args.push_back(arg);
+  args.push_back(std::string("-I") + CAPCYCLE_TEST_PYTHON_INCLUDE);
+  RunResult result = runCapcycle(args);
+  EXPECT_EQ(result.status, 1) << result.err;
+  EXPECT_EQ(result.err, "") << "every fixture must compile cleanly";
   FindingTable actual = reportedFindings(parseJson(result.out));
   for (const std::string &problem : compareFindings(expected, actual))
     ADD_FAILURE() << problem;
