@@ -29,9 +29,26 @@ bool storedFromPython(const FactSet &facts, const std::string &cppType, const st
   });
 }
 
-bool visited(const FactSet &facts, const PythonReference &reference) {
+// A traversal the GC runs: without Py_TPFLAGS_HAVE_GC tp_traverse is never called.
+bool visits(const FactSet &facts, const std::string &cppType, const std::string &member) {
   return llvm::any_of(facts.gcSupport, [&](const GcSupport &gc) {
-    return gc.cppType == reference.cppType && llvm::is_contained(gc.visitedMembers, reference.member);
+    return gc.cppType == cppType && gc.gcFlag && !gc.traverseFunction.empty() &&
+           llvm::is_contained(gc.visitedMembers, member);
+  });
+}
+
+// A signal object that lives inside its owner (SignalOwnership) is reached by the GC only
+// through the owner's instance, so the owner's traversal decides (its visitedMembers name
+// "Signal::member"); the signal type's own traverse runs only on stand-alone signals.
+bool visited(const FactSet &facts, const PythonReference &reference) {
+  std::vector<std::string> owners;
+  for (const SignalOwnership &ownership : facts.signalOwnerships)
+    if (ownership.signalType == reference.cppType && !llvm::is_contained(owners, ownership.ownerType))
+      owners.push_back(ownership.ownerType);
+  if (owners.empty())
+    return visits(facts, reference.cppType, reference.member);
+  return llvm::all_of(owners, [&](const std::string &owner) {
+    return visits(facts, owner, reference.cppType + "::" + reference.member);
   });
 }
 
@@ -77,12 +94,12 @@ void linkBindingFacts(FactSet &facts) {
   dropRepeated(facts.nativeReleases);
   for (CallableStore &store : facts.callableStores)
     store.pythonMethods = pythonNamesOf(facts, store.cppFunction);
-  for (PythonReference &reference : facts.pythonReferences) {
+  for (PythonReference &reference : facts.pythonReferences)
     if (reference.heldAs == "std::function")
       reference.owning = storedFromPython(facts, reference.cppType, reference.member);
-    reference.traversed = visited(facts, reference);
-  }
   linkSignalOwnerships(facts);
+  for (PythonReference &reference : facts.pythonReferences)
+    reference.traversed = visited(facts, reference);
   linkExplicitReleases(facts);
 }
 

@@ -11,8 +11,11 @@ namespace capcycle {
 // - CallableStore::pythonMethods: the BoundMembers whose cppFunction is the storing function;
 // - PythonReference::owning for a std::function member: a bound Python method stores its
 //   callable there (pybind11's functional caster then keeps the Python callable alive);
-// - PythonReference::traversed: the member is in its class's GcSupport::visitedMembers;
 // - SignalOwnership: a BoundMember returns a member whose class has a bound CallableStore;
+// - PythonReference::traversed: a traversal the GC runs (flag and tp_traverse) visits the
+//   member — for the class of a signal owned by another type, every owner's traversal visits
+//   it through the embedded signal ("Signal::member"), since the GC reaches the signal only
+//   through its owner;
 // - NativeRelease::explicitlyReleasedBy for finalizer releases: the bound methods reaching a
 //   release of the same member by the same call.
 void linkBindingFacts(FactSet &facts);

@@ -9,6 +9,7 @@
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
 #include "clang/ASTMatchers/ASTMatchers.h"
+#include "clang/Basic/SourceManager.h"
 
 namespace capcycle {
 
@@ -92,11 +93,15 @@ TypeSlots readTypeSlots(const clang::VarDecl &variable, TypeObjectKind kind,
 }
 
 std::vector<std::string> namesOfMembersOf(const std::vector<const clang::FieldDecl *> &fields,
-                                          const clang::RecordDecl &object) {
+                                          const clang::RecordDecl &object,
+                                          const clang::SourceManager &sources) {
   std::vector<std::string> names;
+  // Members of embedded structs are named with their struct, as in CustomTypeSetupCollector.
   for (const clang::FieldDecl *field : fields)
-    if (field->getParent()->getCanonicalDecl() == object.getCanonicalDecl())
-      names.push_back(field->getName().str());
+    if (!isInBindingLibrary(field->getLocation(), sources)) // e.g. ob_type of Py_TYPE(self)
+      names.push_back(field->getParent()->getCanonicalDecl() == object.getCanonicalDecl()
+                        ? field->getName().str()
+                        : recordName(*field->getParent()) + "::" + field->getName().str());
   return names;
 }
 
@@ -161,7 +166,8 @@ void CPythonTypeCollector::emitGcSupport(const TypeSlots &slots, const std::stri
   if (slots.traverse) {
     gc.traverseFunction = functionIdentity(*slots.traverse, *result.SourceManager, paths);
     if (const clang::FunctionDecl *traverse = definitionOf(slots.traverse))
-      gc.visitedMembers = namesOfMembersOf(fieldsVisitedByTraverse(*traverse), *slots.object);
+      gc.visitedMembers =
+          namesOfMembersOf(fieldsVisitedByTraverse(*traverse), *slots.object, *result.SourceManager);
     if (std::optional<SourceLocation> at =
             factRange(slots.traverseAt->getSourceRange(), *result.SourceManager,
                       result.Context->getLangOpts(), paths))
@@ -170,7 +176,8 @@ void CPythonTypeCollector::emitGcSupport(const TypeSlots &slots, const std::stri
   if (slots.clear) {
     gc.clearFunction = functionIdentity(*slots.clear, *result.SourceManager, paths);
     if (const clang::FunctionDecl *clear = definitionOf(slots.clear))
-      gc.clearedMembers = namesOfMembersOf(fieldsReferenced(*clear), *slots.object);
+      gc.clearedMembers =
+          namesOfMembersOf(fieldsReferenced(*clear), *slots.object, *result.SourceManager);
   }
   if (std::find(out.gcSupport.begin(), out.gcSupport.end(), gc) == out.gcSupport.end())
     out.gcSupport.push_back(std::move(gc));

@@ -8,6 +8,7 @@
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/ASTMatchers/ASTMatchers.h"
+#include "clang/Basic/SourceManager.h"
 
 namespace capcycle {
 
@@ -30,11 +31,18 @@ void readSlotAssignments(const clang::Stmt *stmt, const clang::ASTContext &conte
 }
 
 std::vector<std::string> namesOfMembersOf(const std::vector<const clang::FieldDecl *> &fields,
-                                          const std::string &cppType) {
+                                          const std::string &cppType,
+                                          const clang::SourceManager &sources) {
   std::vector<std::string> names;
-  for (const clang::FieldDecl *field : fields)
-    if (recordName(*field->getParent()) == cppType)
-      names.push_back(field->getName().str());
+  // A member of an embedded object (`self.transcribed.callbacks_`) is named with its class:
+  // "EventSignal::callbacks_" is visited whenever that signal lives inside this type.
+  for (const clang::FieldDecl *field : fields) {
+    if (isInBindingLibrary(field->getLocation(), sources))
+      continue; // Py_VISIT(Py_TYPE(self)) names PyObject's own ob_type
+    std::string owner = recordName(*field->getParent());
+    names.push_back(owner == cppType ? field->getName().str()
+                                     : owner + "::" + field->getName().str());
+  }
   return names;
 }
 } // namespace
@@ -71,11 +79,13 @@ void CustomTypeSetupCollector::run(const MatchFinder::MatchResult &result) {
   gc.location = *location;
   if (slots.traverse) {
     gc.traverseFunction = functionIdentity(*slots.traverse, *result.SourceManager, paths);
-    gc.visitedMembers = namesOfMembersOf(fieldsVisitedByTraverse(*slots.traverse), cppType);
+    gc.visitedMembers =
+        namesOfMembersOf(fieldsVisitedByTraverse(*slots.traverse), cppType, *result.SourceManager);
   }
   if (slots.clear) {
     gc.clearFunction = functionIdentity(*slots.clear, *result.SourceManager, paths);
-    gc.clearedMembers = namesOfMembersOf(fieldsReferenced(*slots.clear), cppType);
+    gc.clearedMembers =
+        namesOfMembersOf(fieldsReferenced(*slots.clear), cppType, *result.SourceManager);
   }
   if (std::find(out.begin(), out.end(), gc) == out.end())
     out.push_back(std::move(gc));

@@ -58,7 +58,9 @@ Finding describe(const FactSet &facts, const BoundType &type, const PythonRefere
 void GcOpaqueReferenceRule::check(const FactSet &facts, std::vector<Finding> &findings) const {
   for (const PythonReference &reference : facts.pythonReferences) {
     const BoundType *type = boundTypeOf(facts, reference.cppType);
-    if (!reference.owning || !type || activeGcSupport(facts, reference.cppType))
+    // `traversed` also covers a signal embedded in an owner whose traversal visits it.
+    if (!reference.owning || !type || reference.traversed ||
+        activeGcSupport(facts, reference.cppType))
       continue;
     findings.push_back(describe(facts, *type, reference));
   }

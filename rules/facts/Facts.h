@@ -166,7 +166,7 @@ struct PythonReference {
   std::string heldAs;    // "PyObject*", "pybind11::function", "pybind11::handle", "std::function"
   std::string container; // outermost wrapper: "std::vector", "std::map", ... or empty
   bool owning = false;   // keeps the Python object alive
-  bool traversed = false; // visited by the type's GC traversal (GcSupport::visitedMembers)
+  bool traversed = false; // visited by a GC traversal that runs (see clang-checks/BindingLinks.h)
   SourceLocation location; // the member declaration
   friend bool operator==(const PythonReference &, const PythonReference &) = default;
 };
@@ -180,7 +180,8 @@ struct GcSupport {
   bool gcFlag = false;          // Py_TPFLAGS_HAVE_GC: without it tp_traverse is never called
   std::string traverseFunction; // empty: none
   std::string clearFunction;    // empty: none
-  std::vector<std::string> visitedMembers; // members of cppType passed to the visit callback
+  std::vector<std::string> visitedMembers; // members passed to the visit callback; a member
+                                           // of an embedded object as "Class::member"
   std::vector<std::string> clearedMembers; // members of cppType the clear function touches
   SourceLocation location;      // the traverse slot, or the type definition when there is none
   friend bool operator==(const GcSupport &, const GcSupport &) = default;

@@ -47,18 +47,12 @@ std::ostream &operator<<(std::ostream &out, const CrossFixture &fixture) {
 
 const CrossFixture kFixtures[] = {
     {"function_member", true, "(a) py::function member, no tp_traverse"},
-    {"custom_type_setup", true, "(b) py::custom_type_setup tp_traverse/tp_clear visiting the callbacks",
-     // clang-checks credits a traverse only to the type declaring the member, not to the owner
-     // type whose tp_traverse reaches into a by-value member.
-     "FP"},
+    {"custom_type_setup", true, "(b) py::custom_type_setup tp_traverse/tp_clear visiting the callbacks"},
     {"capi_traverse", true, "(c) C-API PyObject* callback with Py_TPFLAGS_HAVE_GC, tp_traverse, tp_clear"},
     {"capi_no_traverse", true, "(d) C-API PyObject* callback without tp_traverse"},
     {"python_signal", false, "(e) pure-Python signal (callbacks in a list)"},
     {"signal_type_traverse", true,
-     "(f) tp_traverse on the signal's type, signal held by value in a type without GC support",
-     // The mirror image: the signal type's traverse is taken as GC visibility, but the object on
-     // the cycle is the Transcriber, whose type has no GC support.
-     "FN"},
+     "(f) tp_traverse on the signal's type, signal held by value in a type without GC support"},
 };
 
 std::string clientOf(const CrossFixture &f) { return std::string(kFixtureDir) + f.name + "_client.py"; }
