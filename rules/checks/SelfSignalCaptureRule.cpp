@@ -21,8 +21,8 @@ const RuleInfo SelfSignalCaptureRule::Info = {
 void SelfSignalCaptureRule::checkInContext(const RuleContext &context,
                                            std::vector<Finding> &findings) const {
   for (const CaptureCycle &cycle : context.cycles) {
-    if (cycle.shapeOnly() || cycle.leaksNatively())
-      continue; // CCY103 and CCY001
+    if (cycle.guessed() || (!cycle.shapeOnly() && cycle.leaksNatively()))
+      continue; // CCY103 and CCY001; a shape match proves no native leak
     // Collectable cycles only delay the memory: a note, not a warning.
     Level level = cycle.match.connection->storage == Storage::GcVisible ? Level::Note
                                                                         : Info.defaultLevel;

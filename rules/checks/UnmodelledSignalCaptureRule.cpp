@@ -21,7 +21,7 @@ const RuleInfo UnmodelledSignalCaptureRule::Info = {
 void UnmodelledSignalCaptureRule::checkInContext(const RuleContext &context,
                                                  std::vector<Finding> &findings) const {
   for (const CaptureCycle &cycle : context.cycles)
-    if (cycle.shapeOnly())
+    if (cycle.guessed())
       findings.push_back(describeCycle(cycle, Info.id, Info.defaultLevel));
 }
 

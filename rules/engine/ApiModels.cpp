@@ -294,8 +294,10 @@ std::optional<ConnectionMatch> ApiModels::matchModel(const ApiModel &model,
     if (c.form != "constructor-keyword")
       ownerType = m.owner.types.back();
     for (const std::string &type : lineage(ownerType))
-      if (typeMatches(model, c.types, type))
+      if (typeMatches(model, c.types, type)) {
+        m.ownerType = type;
         return m;
+      }
   }
   return std::nullopt;
 }
@@ -350,7 +352,8 @@ bool ApiModels::disconnects(const ConnectionMatch &match, const CycleBreaker &br
   return false;
 }
 
-const ApiModel *ApiModels::finalizerOnlyModel(const std::string &type) const {
+const ApiModel *ApiModels::finalizerOnlyModel(const std::string &type,
+                                              std::string *claimedClass) const {
   if (type.empty())
     return nullptr;
   for (const std::string &candidate : lineage(type))
@@ -358,8 +361,11 @@ const ApiModel *ApiModels::finalizerOnlyModel(const std::string &type) const {
       if (model.shapeOnly || model.finalizerOnlyTypes.empty())
         continue;
       auto cls = classIn(model, candidate);
-      if (cls && llvm::is_contained(model.finalizerOnlyTypes, *cls))
+      if (cls && llvm::is_contained(model.finalizerOnlyTypes, *cls)) {
+        if (claimedClass)
+          *claimedClass = *cls;
         return &model;
+      }
     }
   return nullptr;
 }

@@ -56,6 +56,9 @@ struct ConnectionMatch {
   std::string holder; // how to name what stores it: "signal 't.transcribed'", ...
   std::string signal; // signal-method: the signal attribute
   std::string link;   // the storage as a step of the cycle: "transcribed", "callbacks", "on()"
+  // The owner's type the model matched (the owner's own or a base): "" when nothing tells what
+  // the owner is, which only a shape-only model accepts.
+  std::string ownerType;
 };
 
 class ApiModels {
@@ -76,8 +79,11 @@ public:
   std::optional<ConnectionMatch> match(const CallbackRegistration &registration) const;
   // Whether `breaker` removes what `match` stored.
   bool disconnects(const ConnectionMatch &match, const CycleBreaker &breaker) const;
-  // The model claiming `type` keeps a native handle that only its finalizer releases.
-  const ApiModel *finalizerOnlyModel(const std::string &type) const;
+  // The model claiming that `type`, or one of its bases, keeps a native handle that only its
+  // finalizer releases; `claimedClass` receives the class it lists ("Engine" for a Python
+  // subclass of `xl.Engine`).
+  const ApiModel *finalizerOnlyModel(const std::string &type,
+                                     std::string *claimedClass = nullptr) const;
 
 private:
   std::vector<ApiModel> models;

@@ -41,16 +41,25 @@ std::string pathText(const ObjectPath &path, size_t attributes) {
   return text;
 }
 
+// How the code names a type of ObjectPath::types: a scanned class by its name, an imported one
+// by its last component.
+std::string typeName(const FactSet &facts, const std::string &type) {
+  auto cls = llvm::find_if(facts.pythonClasses,
+                           [&](const PythonClass &c) { return c.bindingId == type; });
+  if (cls != facts.pythonClasses.end())
+    return cls->name;
+  llvm::StringRef last = llvm::StringRef(type).rsplit('.').second;
+  return last.empty() ? type : last.str();
+}
+
 // Every object from the owner's root down to the owner is on the cycle.
 void findPinnedHandle(const FactSet &facts, const ApiModels &models, CaptureCycle &cycle) {
   const ObjectPath &owner = cycle.match.owner;
   for (size_t i = 0; i < owner.types.size(); ++i) {
     const std::string &type = owner.types[i];
-    if (const ApiModel *model = models.finalizerOnlyModel(type)) {
+    if (const ApiModel *model = models.finalizerOnlyModel(type, &cycle.pinnedClaimedClass)) {
       cycle.pinnedByModel = model;
-      cycle.pinnedType = llvm::StringRef(type).rsplit('.').second.empty()
-                             ? type
-                             : llvm::StringRef(type).rsplit('.').second.str();
+      cycle.pinnedType = typeName(facts, type);
     } else {
       auto it = llvm::find_if(facts.finalizerReleases, [&](const FinalizerRelease &release) {
         return release.classBindingId == type && !release.hasClose &&
@@ -64,6 +73,15 @@ void findPinnedHandle(const FactSet &facts, const ApiModels &models, CaptureCycl
     cycle.pinnedText = pathText(owner, i);
     return;
   }
+}
+
+// How long a cycle that pins a native handle holds it.
+std::string untilWhen(std::optional<bool> collectable) {
+  if (!collectable)
+    return "";
+  return *collectable
+             ? " until a garbage collection finds the cycle: reference counting never frees it"
+             : " until the process exits: the garbage collector cannot free the cycle";
 }
 
 std::string quoted(llvm::StringRef text) { return ("'" + text + "'").str(); }
@@ -109,7 +127,7 @@ std::vector<CaptureCycle> findCaptureCycles(const FactSet &facts, const ApiModel
     const Capture *capture = closingCapture(registration, *match);
     if (!capture || isBroken(models, *match, *capture, registration.breakers))
       continue;
-    CaptureCycle cycle{&registration, *match, capture, {}, {}, nullptr, nullptr};
+    CaptureCycle cycle{.registration = &registration, .match = *match, .capture = capture};
     findPinnedHandle(facts, models, cycle);
     cycles.push_back(std::move(cycle));
   }
@@ -133,9 +151,10 @@ Finding describeCycle(const CaptureCycle &cycle, const char *ruleId, Level level
                       match.link + " -> " + callbackName + " -> " + captured;
   finding.message = callback + " connected to " + match.holder + " captures " + quoted(captured) +
                     ": reference cycle " + chain;
+  finding.collectable = cycle.collectable();
   if (cycle.pinsNativeHandle())
     finding.message += "; the cycle keeps " + quoted(cycle.pinnedText) + " (" + cycle.pinnedType +
-                       ") and its native handle alive";
+                       ") and its native handle alive" + untilWhen(finding.collectable);
   else if (cycle.storedOpaquelyInCpp())
     finding.message += "; C++ keeps the callback where the garbage collector cannot see it, so "
                        "the cycle is never collected";
@@ -165,8 +184,11 @@ Finding describeCycle(const CaptureCycle &cycle, const char *ruleId, Level level
                                 " releases its native resource only here, in __del__, which "
                                 "cannot run while the cycle lives"});
   else if (cycle.pinnedByModel)
-    finding.path.push_back({finalizerLocation(*cycle.pinnedByModel, cycle.pinnedType, owner),
+    finding.path.push_back({finalizerLocation(*cycle.pinnedByModel, cycle.pinnedClaimedClass, owner),
                             quoted(cycle.pinnedText) + " is a " + cycle.pinnedType +
+                                (cycle.pinnedType == cycle.pinnedClaimedClass
+                                     ? ""
+                                     : " (subclass of " + cycle.pinnedClaimedClass + ")") +
                                 ", whose native handle only its finalizer releases (" +
                                 cycle.pinnedByModel->name + "); the finalizer cannot run while "
                                 "the cycle lives"});

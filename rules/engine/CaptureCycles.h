@@ -7,6 +7,8 @@
 #include "engine/ApiModels.h"
 #include "engine/Finding.h"
 
+#include <optional>
+
 namespace capcycle {
 
 struct CaptureCycle {
@@ -17,9 +19,15 @@ struct CaptureCycle {
   std::string pinnedType;                         // e.g. "ConversationTranscriber"
   std::string pinnedText;                         // the object on the owner path: "self.recognizer"
   const ApiModel *pinnedByModel = nullptr;        // a model's finalizer_only_handles
+  std::string pinnedClaimedClass;                 // the class it lists: pinnedType or a base
   const FinalizerRelease *pinnedByClass = nullptr; // a class of the scan (CCY102)
 
   bool shapeOnly() const { return match.model->shapeOnly; }
+  // Matched by shape on an object nothing tells the type of (a parameter, the result of an
+  // unknown call): a guess, reported only as CCY103. A shape match on an object made by a
+  // known, unmodelled import (`speech.Transcriber()`) is no guess about the object, only about
+  // the storage: CCY101.
+  bool guessed() const { return shapeOnly() && match.ownerType.empty(); }
   bool pinsNativeHandle() const { return pinnedByModel || pinnedByClass; }
   // Scanned C++ stores the callable where the GC cannot see it: the cycle is never collected.
   bool storedOpaquelyInCpp() const {
@@ -27,6 +35,17 @@ struct CaptureCycle {
            match.connection->storage == Storage::GcOpaque;
   }
   bool leaksNatively() const { return pinsNativeHandle() || storedOpaquelyInCpp(); }
+  // Whether Python's cyclic garbage collector can free the cycle, as far as the storage is
+  // known. A collectable cycle that pins a native handle still holds it until a collection
+  // runs — one that is triggered by object counts, not by the native bytes held.
+  std::optional<bool> collectable() const {
+    switch (match.connection->storage) {
+    case Storage::GcVisible: return true;
+    case Storage::GcOpaque: return false;
+    case Storage::Unknown: break;
+    }
+    return std::nullopt;
+  }
 };
 
 std::vector<CaptureCycle> findCaptureCycles(const FactSet &facts, const ApiModels &models);

@@ -4,6 +4,7 @@
 
 #include "facts/Facts.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,10 @@ struct Finding {
   std::string message;
   SourceLocation location;
   std::vector<PathStep> path;
+  // Cycles: whether Python's cyclic garbage collector can free it (false: the objects live
+  // until the process exits); unset where the storage is unknown, and for findings that are
+  // no cycle.
+  std::optional<bool> collectable = std::nullopt;
   // Silenced by an inline `capcycle: ignore` comment (tool/Suppressions.h). Kept rather than
   // dropped: SARIF records it under `suppressions`, so reviewers can audit what was silenced.
   bool suppressed = false;

@@ -15,9 +15,12 @@ llvm::json::Value findingToJSON(const Finding &finding, const std::string &finge
   Array path;
   for (const PathStep &step : finding.path)
     path.push_back(Object{{"location", toJSON(step.location)}, {"message", step.message}});
-  return Object{{"ruleId", finding.ruleId},   {"level", levelName(finding.level)},
+  Object object{{"ruleId", finding.ruleId},   {"level", levelName(finding.level)},
                 {"message", finding.message}, {"location", toJSON(finding.location)},
                 {"path", std::move(path)},    {"fingerprint", fingerprint}};
+  if (finding.collectable)
+    object["collectable"] = *finding.collectable;
+  return object;
 }
 
 } // namespace

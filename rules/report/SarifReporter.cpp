@@ -182,6 +182,10 @@ Object resultObject(const Finding &finding, std::optional<size_t> ruleIndex,
       {"suppressions", finding.suppressed ? Array{Object{{"kind", "inSource"}}} : Array{}}};
   if (ruleIndex)
     result["ruleIndex"] = static_cast<int64_t>(*ruleIndex);
+  // Whether Python's cyclic GC can free the cycle: a property bag entry, which viewers show
+  // and ignore, and scripts can filter on.
+  if (finding.collectable)
+    result["properties"] = Object{{"collectable", *finding.collectable}};
   if (!finding.path.empty()) {
     result["relatedLocations"] = relatedLocations(finding, root);
     result["codeFlows"] = codeFlows(finding, root);

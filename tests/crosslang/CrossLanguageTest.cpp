@@ -1,13 +1,18 @@
 // Runtime truth for the cross-language fixtures (tests/crosslang/fixtures) and the speech
 // example (examples/speech): capcycle's static verdict must agree with what CPython does.
 //
-// For each fixture, `capcycle scan --format json` runs on the client and its C++ source; the
-// verdict is "leaks" when CCY001 is reported on the client's connect line. The client then runs
-// in the interpreter the extension modules were built for (runtime_check.py): its start()
-// returns the object owning the signal, and after `del` + two gc.collect() a weakref.ref to it
-// either still resolves (it leaked) or not (it was freed). Static and runtime verdicts must be
-// equal, both ways; so must the fixture's own `# expect: CCY001` label and CPython.
-// Separately, every finding must be an `# expect:` / `// expect:` comment and vice versa.
+// For each fixture, `capcycle scan --format json` runs on the client and its C++ source. The
+// cycle finding on the client's connect line (CCY001 or CCY101) says whether Python's cyclic
+// garbage collector can free the cycle (`collectable`), which predicts one of three fates:
+//   no cycle finding            -> reference counting frees the object at `del`;
+//   collectable: true           -> `del` does not, a gc.collect() does;
+//   collectable: false          -> it survives gc.collect(): it leaked for good.
+// The client then runs in the interpreter the extension modules were built for
+// (runtime_check.py): its start() returns the object owning the signal, and a weakref.ref to it
+// is checked after `del` (collector paused) and after two gc.collect(). The predicted and the
+// observed fate must be equal. A CCY001 on a collectable cycle claims a pinned native handle:
+// the client's native_handles() must then count it alive after `del`. A collectable CCY101 is a
+// note. Separately, every finding must be an `# expect:` / `// expect:` comment and vice versa.
 #include "Expectations.h"
 #include "Subprocess.h"
 
@@ -35,9 +40,9 @@ struct CrossFixture {
   const char *name;   // <name>_client.py, and <name>.cpp when hasCpp
   bool hasCpp;
   const char *storage; // what the variant is, for messages
-  // Infer-style bookkeeping of a known disagreement with CPython: "FP" (capcycle says leak, the
-  // object is freed) or "FN" (the reverse). The test then asserts the disagreement, so fixing
-  // the analyzer makes it fail until the mark is removed.
+  // Infer-style bookkeeping of a known disagreement with CPython ("FP": capcycle predicts a
+  // longer life than CPython shows, "FN": a shorter one). The test then asserts the
+  // disagreement, so fixing the analyzer makes it fail until the mark is removed.
   const char *known = "";
 };
 
@@ -53,13 +58,17 @@ const CrossFixture kFixtures[] = {
     {"python_signal", false, "(e) pure-Python signal (callbacks in a list)"},
     {"signal_type_traverse", true,
      "(f) tp_traverse on the signal's type, signal held by value in a type without GC support"},
+    {"finalizer_pinned", true,
+     "(g) Python subclass of a type whose destructor alone frees its buffer, pure-Python signal"},
 };
 
 std::string clientOf(const CrossFixture &f) { return std::string(kFixtureDir) + f.name + "_client.py"; }
 std::string cppOf(const CrossFixture &f) { return std::string(kFixtureDir) + f.name + ".cpp"; }
 
-// Rule ids by (file, line), and the same findings as "CCY101 (note)" for messages.
-void reportedFindings(const llvm::json::Value &report, FindingTable &ids, FindingTable &levels) {
+// Rule ids by (file, line), the same findings as "CCY101 (note)" for messages, and what the
+// cycle findings say of collectability.
+void reportedFindings(const llvm::json::Value &report, FindingTable &ids, FindingTable &levels,
+                      std::map<FindingKey, std::optional<bool>> &collectable) {
   const llvm::json::Object *root = report.getAsObject();
   if (!root || !root->getArray("findings"))
     return;
@@ -70,6 +79,8 @@ void reportedFindings(const llvm::json::Value &report, FindingTable &ids, Findin
     std::string id = finding.getString("ruleId")->str();
     ids[key].push_back(id);
     levels[key].push_back(id + " (" + finding.getString("level").value_or("?").str() + ")");
+    if (id == "CCY001" || id == "CCY101")
+      collectable[key] = finding.getBoolean("collectable");
   }
 }
 
@@ -110,6 +121,7 @@ struct Scan {
   std::string err;
   FindingTable findings; // rule ids
   FindingTable leveled;  // "CCY101 (note)"
+  std::map<FindingKey, std::optional<bool>> collectable; // cycle findings only
 };
 
 const Scan &scan(const std::vector<std::string> &files, bool allRules) {
@@ -129,7 +141,8 @@ const Scan &scan(const std::vector<std::string> &files, bool allRules) {
   RunResult result = runCapcycle(args);
   it->second.status = result.status;
   it->second.err = result.err;
-  reportedFindings(parseJson(result.out), it->second.findings, it->second.leveled);
+  reportedFindings(parseJson(result.out), it->second.findings, it->second.leveled,
+                   it->second.collectable);
   return it->second;
 }
 
@@ -158,6 +171,34 @@ std::optional<llvm::json::Object> runtimeCheck(const std::vector<std::string> &a
 
 class CrossLanguage : public ::testing::TestWithParam<CrossFixture> {};
 
+// What becomes of the object that owns the signal once its last reference is dropped.
+enum class Fate { FreedByDel, FreedByCollection, Survives, Unknown };
+
+const char *describe(Fate fate) {
+  switch (fate) {
+  case Fate::FreedByDel: return "freed by reference counting at del";
+  case Fate::FreedByCollection: return "kept by del, freed by gc.collect()";
+  case Fate::Survives: return "alive after del + gc.collect()";
+  case Fate::Unknown: break;
+  }
+  return "a cycle of unknown collectability";
+}
+
+Fate predictedFate(const Scan &scan, const FindingKey &connect) {
+  auto it = scan.collectable.find(connect);
+  if (it == scan.collectable.end())
+    return Fate::FreedByDel;
+  if (!it->second)
+    return Fate::Unknown;
+  return *it->second ? Fate::FreedByCollection : Fate::Survives;
+}
+
+Fate observedFate(const llvm::json::Object &runtime) {
+  if (runtime.getBoolean("freed_by_del").value_or(false))
+    return Fate::FreedByDel;
+  return runtime.getBoolean("alive").value_or(true) ? Fate::Survives : Fate::FreedByCollection;
+}
+
 // One test per fixture (each scan of a pybind11 unit costs seconds of Clang): first the
 // runtime truth, then every finding against the `expect:` comments.
 TEST_P(CrossLanguage, AgreesWithCPython) {
@@ -169,44 +210,43 @@ TEST_P(CrossLanguage, AgreesWithCPython) {
   const Scan &result = scanFixture(f);
   ASSERT_TRUE(result.status == 0 || result.status == 1) << result.err;
   FindingKey connect{client, line};
-  bool staticLeak = hasRule(result.findings, connect, "CCY001");
+  std::string where = client + ":" + std::to_string(line);
 
   auto runtime = runtimeCheck({"object", CAPCYCLE_CROSSLANG_MODULE_DIR, client});
   ASSERT_TRUE(runtime);
-  std::optional<bool> alive = runtime->getBoolean("alive");
-  ASSERT_TRUE(alive) << "runtime_check.py printed no \"alive\"";
-
-  FindingTable labels;
-  addExpectations(client, readFile(client), labels);
-  bool labelledLeak = hasRule(labels, connect, "CCY001");
-
-  std::string where = client + ":" + std::to_string(line);
-  std::string cpython = *alive ? "the object survived del + gc.collect() (weakref alive)"
-                               : "the object was freed by del + gc.collect()";
-  EXPECT_EQ(labelledLeak, *alive) << "[fixture label] the label must say what CPython does";
+  ASSERT_TRUE(runtime->getBoolean("freed_by_del") && runtime->getBoolean("alive"))
+      << "runtime_check.py printed no \"freed_by_del\" or \"alive\"";
+  Fate predicted = predictedFate(result, connect);
+  Fate observed = observedFate(*runtime);
   if (*f.known) {
-    EXPECT_NE(staticLeak, *alive) << "known " << f.known << " " << f.storage
-                                  << " now agrees with CPython: remove its mark";
-    EXPECT_EQ(std::string(f.known), *alive ? "FN" : "FP");
+    EXPECT_NE(predicted, observed) << "known " << f.known << " " << f.storage
+                                   << " now agrees with CPython: remove its mark";
     return; // its findings are known to be wrong; nothing more to compare
   }
-  EXPECT_EQ(staticLeak, *alive) << "[runtime truth] " << f.storage << ": capcycle reports "
-                                << rulesAt(result.leveled, connect) << " at " << where << ", but "
-                                << cpython;
-  EXPECT_EQ(labelledLeak, *alive) << "[fixture label] " << f.storage << ": labelled "
-                                  << rulesAt(labels, connect) << " at " << where << ", but "
-                                  << cpython;
-  // A cycle the collector frees is at most a note: CCY101 at warning means GC-opaque storage.
-  if (!*alive && result.leveled.count(connect)) {
-    for (const std::string &finding : result.leveled.at(connect)) {
-      if (llvm::StringRef(finding).starts_with("CCY101")) {
-        EXPECT_EQ(finding, "CCY101 (note)") << "[runtime truth] " << f.storage << ": " << finding
-                                            << " at " << where << ", but " << cpython;
-      }
-    }
-  }
+  EXPECT_EQ(predicted, observed) << "[runtime truth] " << f.storage << ": capcycle reports "
+                                 << rulesAt(result.leveled, connect) << " at " << where
+                                 << ", which means " << describe(predicted) << ", but CPython: "
+                                 << describe(observed);
 
-  FindingTable expected = labels;
+  bool nativeLeak = hasRule(result.findings, connect, "CCY001");
+  if (nativeLeak && observed == Fate::FreedByCollection) {
+    // Collectable, so the claim is the pinned native handle: `del` must not release it.
+    std::optional<int64_t> handles = runtime->getInteger("native_handles_after_del");
+    ASSERT_TRUE(handles) << "[runtime truth] " << f.storage << ": CCY001 on a collectable cycle "
+                         << "at " << where << "; the client must define native_handles()";
+    EXPECT_GT(*handles, 0) << "[runtime truth] " << f.storage << ": CCY001 at " << where
+                           << " claims a pinned native handle, but none was alive after del";
+  }
+  // A cycle the collector frees pins nothing else: at most a note.
+  if (observed == Fate::FreedByCollection && !nativeLeak && result.leveled.count(connect))
+    for (const std::string &finding : result.leveled.at(connect))
+      if (llvm::StringRef(finding).starts_with("CCY101"))
+        EXPECT_EQ(finding, "CCY101 (note)") << "[runtime truth] " << f.storage << ": " << finding
+                                            << " at " << where << ", but the collector frees it";
+
+  // The labels are compared with the findings, which were compared with CPython above.
+  FindingTable expected;
+  addExpectations(client, readFile(client), expected);
   if (f.hasCpp)
     addExpectations(cppOf(f), readFile(cppOf(f)), expected);
   EXPECT_EQ(result.err, "") << "the fixture must compile cleanly";
@@ -286,6 +326,18 @@ TEST(SpeechExample, LeakingClientLeaksItsBufferEveryCallAndFixedClientStaysFlat)
         << kIterations << " calls";
     EXPECT_EQ(run->live, 0) << "transcribers alive after " << kIterations << " calls";
   }
+}
+
+// Without the module's source, the client's transcriber is still known (`speech.Transcriber()`),
+// but not how its signal stores callbacks: the shape gives CCY101 at warning. The module's
+// facts upgrade the same line to CCY001.
+TEST(SpeechExample, PythonSideAloneIsAWarningTheCppSideUpgradesIt) {
+  std::string leaking = "examples/speech/leaking_client.py";
+  FindingKey connect{leaking, connectLine(leaking)};
+  const Scan &alone = scan({leaking}, false);
+  EXPECT_EQ(rulesAt(alone.leveled, connect), "CCY101 (warning)");
+  const Scan &both = scan({leaking, kSpeechModule}, false);
+  EXPECT_EQ(rulesAt(both.leveled, connect), "CCY001 (error)");
 }
 
 } // namespace

@@ -1,10 +1,14 @@
 """What CPython does with a cross-language fixture or the speech example.
 
     runtime_check.py object MODULE_DIR CLIENT.py
-        calls CLIENT.start(), which connects a callback and returns the object that owns the
-        signal; drops the last reference, collects twice and prints
-        {"alive": true} when a weakref.ref to the object still resolves (the object leaked),
-        {"alive": false} when it was freed.
+        with the cyclic garbage collector paused, calls CLIENT.start(), which connects a
+        callback and returns the object that owns the signal; drops the last reference, then
+        collects twice, and prints
+        {"freed_by_del": B, "alive": B[, "native_handles_after_del": N]}:
+        whether a weakref.ref to the object was dead right after `del` (reference counting
+        freed it), whether it still resolves after the collections (the object leaked for
+        good), and, when CLIENT defines native_handles(), how many native handles were still
+        allocated after `del`.
 
     runtime_check.py rss MODULE_DIR CLIENT.py ITERATIONS
         imports the speech example's CLIENT, calls CLIENT.transcribe() ITERATIONS times
@@ -37,11 +41,21 @@ def collect():
 
 
 def object_survives(client):
-    obj = client.start()
-    ref = weakref.ref(obj)
-    del obj
-    collect()
-    return {"alive": ref() is not None}
+    # Paused, so that `del` shows what reference counting alone does: in a long-running
+    # process the collector runs when object counts say so, not when native memory grows.
+    gc.disable()
+    try:
+        obj = client.start()
+        ref = weakref.ref(obj)
+        del obj
+        result = {"freed_by_del": ref() is None}
+        if hasattr(client, "native_handles"):
+            result["native_handles_after_del"] = client.native_handles()
+        collect()
+    finally:
+        gc.enable()
+    result["alive"] = ref() is not None
+    return result
 
 
 def resident_bytes():

@@ -148,7 +148,9 @@ TEST(CaptureCycleRules, LocalClassWithFinalizerOnlyReleaseMakesItCCY001) {
   EXPECT_EQ(findings[0].message,
             "lambda connected to signal 'self.button.clicked' captures 'self': reference cycle "
             "self -> self.button -> clicked -> <lambda> -> self; the cycle keeps 'self' (Handle) "
-            "and its native handle alive");
+            "and its native handle alive until a garbage collection finds the cycle: reference "
+            "counting never frees it");
+  EXPECT_EQ(findings[0].collectable, true) << "the widget model's storage is gc-visible";
   EXPECT_EQ(findings[0].path.back().location, (SourceLocation{"t.py", 5, 9, 5, 30}));
 
   facts.finalizerReleases[0].hasClose = true; // an explicit close() releases it without GC
@@ -187,6 +189,19 @@ TEST(CaptureCycleRules, ShapeOnlyMatchesAreCCY103AndOffByDefault) {
   auto findings = scan(r, models, {{"CCY103"}, {}});
   ASSERT_EQ(findings.size(), 1u);
   EXPECT_EQ(findings[0].ruleId, "CCY103");
+}
+
+TEST(CaptureCycleRules, ShapeOnlyMatchOnAnImportedObjectIsCCY101Warning) {
+  // `t = speech.Transcriber()` with no model of `speech`: the object is known, its storage not.
+  ApiModels models = loadModels({ShapeModel});
+  CallbackRegistration r = registration("");
+  r.receiver = {binding("t"), {}, {"speech.Transcriber"}, "t"};
+  r.name = "add_listener";
+  auto findings = scan(r, models, {{"ALL"}, {}});
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].ruleId, "CCY101");
+  EXPECT_EQ(findings[0].level, Level::Warning) << "storage unknown";
+  EXPECT_EQ(findings[0].collectable, std::nullopt);
 }
 
 TEST(CaptureCycleRules, CaptureOfAnotherObjectIsNoCycle) {
