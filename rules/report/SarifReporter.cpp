@@ -5,6 +5,7 @@
 #include "report/FindingIdentity.h"
 #include "report/Report.h"
 #include "report/RuleDocs.h"
+#include "report/Utf16Columns.h"
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -71,8 +72,16 @@ std::optional<Object> region(const SourceLocation &location) {
   return region;
 }
 
-Object physicalLocation(const SourceLocation &location, llvm::StringRef root) {
-  Object physical{{"artifactLocation", artifactLocation(location.file, root)}};
+// Where locations are written relative to, and how their columns are counted.
+struct LocationContext {
+  llvm::StringRef root;
+  Utf16Columns &columns;
+};
+
+Object physicalLocation(SourceLocation location, LocationContext &where) {
+  location.column = where.columns.column(location.file, location.line, location.column);
+  location.endColumn = where.columns.column(location.file, location.endLine, location.endColumn);
+  Object physical{{"artifactLocation", artifactLocation(location.file, where.root)}};
   if (auto r = region(location))
     physical["region"] = std::move(*r);
   return physical;
@@ -151,32 +160,32 @@ Object toolObject(const ReportInput &input) {
 
 // Path steps appear twice: as relatedLocations (listed under the alert) and as one thread
 // flow (shown by code scanning as "Show paths").
-Array relatedLocations(const Finding &finding, llvm::StringRef root) {
+Array relatedLocations(const Finding &finding, LocationContext &where) {
   Array related;
   for (size_t i = 0; i < finding.path.size(); ++i)
     related.push_back(Object{{"id", static_cast<int64_t>(i)},
-                             {"physicalLocation", physicalLocation(finding.path[i].location, root)},
+                             {"physicalLocation", physicalLocation(finding.path[i].location, where)},
                              {"message", message(finding.path[i].message)}});
   return related;
 }
 
-Array codeFlows(const Finding &finding, llvm::StringRef root) {
+Array codeFlows(const Finding &finding, LocationContext &where) {
   Array steps;
   for (const PathStep &step : finding.path)
     steps.push_back(
-        Object{{"location", Object{{"physicalLocation", physicalLocation(step.location, root)},
+        Object{{"location", Object{{"physicalLocation", physicalLocation(step.location, where)},
                                    {"message", message(step.message)}}}});
   Object threadFlow{{"locations", std::move(steps)}};
   return Array{Object{{"threadFlows", Array{std::move(threadFlow)}}}};
 }
 
 Object resultObject(const Finding &finding, std::optional<size_t> ruleIndex,
-                    const std::string &fingerprint, llvm::StringRef root) {
+                    const std::string &fingerprint, LocationContext &where) {
   Object result{
       {"ruleId", finding.ruleId},
       {"level", levelName(finding.level)},
       {"message", message(finding.message)},
-      {"locations", Array{Object{{"physicalLocation", physicalLocation(finding.location, root)}}}},
+      {"locations", Array{Object{{"physicalLocation", physicalLocation(finding.location, where)}}}},
       {"partialFingerprints", Object{{report::SarifFingerprintKey, fingerprint}}},
       // Required on every result or on none: `[]` means "not suppressed".
       {"suppressions", finding.suppressed ? Array{Object{{"kind", "inSource"}}} : Array{}}};
@@ -187,13 +196,13 @@ Object resultObject(const Finding &finding, std::optional<size_t> ruleIndex,
   if (finding.collectable)
     result["properties"] = Object{{"collectable", *finding.collectable}};
   if (!finding.path.empty()) {
-    result["relatedLocations"] = relatedLocations(finding, root);
-    result["codeFlows"] = codeFlows(finding, root);
+    result["relatedLocations"] = relatedLocations(finding, where);
+    result["codeFlows"] = codeFlows(finding, where);
   }
   return result;
 }
 
-Array resultsArray(const ReportInput &input) {
+Array resultsArray(const ReportInput &input, LocationContext &where) {
   llvm::StringMap<size_t> ruleIndexById;
   const std::vector<RuleEntry> &catalogue = ruleCatalogue();
   for (size_t i = 0; i < catalogue.size(); ++i)
@@ -210,33 +219,35 @@ Array resultsArray(const ReportInput &input) {
     std::optional<size_t> ruleIndex;
     if (auto it = ruleIndexById.find(finding.ruleId); it != ruleIndexById.end())
       ruleIndex = it->second;
-    results.push_back(resultObject(finding, ruleIndex, fingerprints[i], input.sourceRoot));
+    results.push_back(resultObject(finding, ruleIndex, fingerprints[i], where));
   }
   return results;
 }
 
-Object notificationObject(const Notification &notification, llvm::StringRef root) {
+Object notificationObject(const Notification &notification, LocationContext &where) {
   Object object{{"level", levelName(notification.level)},
                 {"message", message(notification.message)}};
   if (!notification.location.file.empty())
     object["locations"] =
-        Array{Object{{"physicalLocation", physicalLocation(notification.location, root)}}};
+        Array{Object{{"physicalLocation", physicalLocation(notification.location, where)}}};
   return object;
 }
 
-Object invocationObject(const ReportInput &input) {
+Object invocationObject(const ReportInput &input, LocationContext &where) {
   Array notifications;
   for (const Notification &notification : input.notifications)
-    notifications.push_back(notificationObject(notification, input.sourceRoot));
+    notifications.push_back(notificationObject(notification, where));
   // Skipped files do not make the scan fail: the rest of the tree was analysed.
   return Object{{"executionSuccessful", true},
                 {"toolExecutionNotifications", std::move(notifications)}};
 }
 
 Object runObject(const ReportInput &input) {
+  Utf16Columns columns; // the files are read relative to the current directory, as scanned
+  LocationContext where{input.sourceRoot, columns};
   Object run{{"tool", toolObject(input)},
-             {"invocations", Array{invocationObject(input)}},
-             {"results", resultsArray(input)},
+             {"invocations", Array{invocationObject(input, where)}},
+             {"results", resultsArray(input, where)},
              {"columnKind", "utf16CodeUnits"},
              // SARIF's property for the runAutomationDetails object (which is what GitHub's docs
              // call it). "capcycle/" is a category with no run id: code scanning keeps one set

@@ -1,6 +1,10 @@
 #include "SampleFindings.h"
 
 #include "engine/Rule.h"
+#include "report/Utf16Columns.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <gtest/gtest.h>
 
@@ -202,6 +206,42 @@ TEST(SarifReporter, UnknownOrInvertedPositionsAreLeftOut) {
   const Object &inverted = member(primaryPhysicalLocation(element(results, 1)), "region");
   EXPECT_EQ(inverted.getInteger("startColumn"), 6);
   EXPECT_EQ(inverted.get("endColumn"), nullptr);
+}
+
+// The frontends count bytes; SARIF's columnKind is utf16CodeUnits, so columns after non-ASCII
+// text are converted from the source line.
+TEST(SarifReporter, ColumnsAreUtf16CodeUnitsOfTheSourceLine) {
+  llvm::SmallString<128> path;
+  ASSERT_FALSE(llvm::sys::fs::createTemporaryFile("capcycle-columns", "py", path));
+  {
+    std::error_code error;
+    llvm::raw_fd_ostream file(path, error);
+    ASSERT_FALSE(error);
+    // Line 2: `x = "` (5 bytes), é (2 bytes, 1 unit), U+1F600 (4 bytes, 2 units), `"; ` (3),
+    // then `t` at byte column 15, UTF-16 column 12.
+    file << "import speech\n"
+         << "x = \"\xC3\xA9\xF0\x9F\x98\x80\"; t\n";
+  }
+  ReportInput input = sampleInput();
+  input.findings = {selfSignalCapture(std::string(path))};
+  input.findings[0].location = SourceLocation{std::string(path), 2, 15, 2, 16};
+  input.findings[0].path[0].location = SourceLocation{std::string(path), 1, 8, 1, 14};
+  llvm::json::Value log = sarifLog(input);
+  llvm::sys::fs::remove(path);
+  const Object &result = firstResult(onlyRun(log));
+  const Object &region = member(primaryPhysicalLocation(result), "region");
+  EXPECT_EQ(region.getInteger("startColumn"), 12);
+  EXPECT_EQ(region.getInteger("endColumn"), 13);
+  const Object &ascii = member(
+      member(element(array(result, "relatedLocations"), 0), "physicalLocation"), "region");
+  EXPECT_EQ(ascii.getInteger("startColumn"), 8) << "ASCII lines keep their columns";
+}
+
+TEST(SarifReporter, Utf16LengthCountsInvalidBytesAsOneUnitEach) {
+  EXPECT_EQ(utf16Length("abc"), 3u);
+  EXPECT_EQ(utf16Length("\xC3\xA9"), 1u);
+  EXPECT_EQ(utf16Length("\xF0\x9F\x98\x80"), 2u);
+  EXPECT_EQ(utf16Length("\xFF\xFE"), 2u) << "latin-1 or binary bytes";
 }
 
 TEST(SarifReporter, FileOutsideRootIsAbsoluteFileUri) {
