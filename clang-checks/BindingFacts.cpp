@@ -58,11 +58,7 @@ std::string currentDirectory() {
 }
 
 Notification errorAbout(std::string file, std::string message) {
-  Notification notification;
-  notification.level = Notification::Level::Error;
-  notification.message = std::move(message);
-  notification.location.file = std::move(file);
-  return notification;
+  return {Notification::Level::Error, std::move(message), SourceLocation{std::move(file)}};
 }
 
 std::unique_ptr<CompilationDatabase>
@@ -73,7 +69,7 @@ loadCompilationDatabase(llvm::StringRef buildDir, std::vector<Notification> &not
   llvm::sys::path::append(databasePath, "compile_commands.json");
   if (!llvm::sys::fs::exists(databasePath)) {
     notifications.push_back(errorAbout(
-        std::string(databasePath), "no compilation database here (is -p the build directory?)"));
+        std::string(databasePath), "no compilation database here (is this the build directory?)"));
     return nullptr;
   }
   // LLVM's reader parses with its YAML scanner, which prints syntax errors to stderr; a JSON
@@ -107,26 +103,12 @@ loadCompilationDatabase(llvm::StringRef buildDir, std::vector<Notification> &not
   return clang::tooling::inferTargetAndDriverMode(std::move(database));
 }
 
-bool isUnderAny(llvm::StringRef file, const std::vector<std::string> &roots) {
-  return std::any_of(roots.begin(), roots.end(), [&](const std::string &root) {
-    llvm::StringRef rest = file;
-    llvm::StringRef rootPath = llvm::StringRef(root).rtrim('/');
-    return rest.consume_front(rootPath) && (rest.empty() || rest.starts_with("/"));
-  });
-}
-
-// The database's commands for TUs under pathFilter. Facts name these files absolutely: a
-// database "file" may be relative to its "directory", which means nothing to the user.
+// Every command of the database. Facts name these files absolutely: a database "file" may be
+// relative to its "directory", which means nothing to the user.
 void planDatabaseUnits(const CompilationDatabase &database,
-                       const std::vector<std::string> &pathFilter,
                        std::vector<TranslationUnitJob> &jobs) {
-  std::vector<std::string> roots;
-  for (const std::string &root : pathFilter)
-    roots.push_back(absolutePath(root, currentDirectory()));
   for (CompileCommand &command : database.getAllCompileCommands()) {
     std::string file = absolutePath(command.Filename, command.Directory);
-    if (!roots.empty() && !isUnderAny(file, roots))
-      continue;
     TranslationUnitPaths paths{file, command.Directory};
     jobs.push_back({std::move(command), std::move(paths)});
   }
@@ -190,7 +172,7 @@ std::vector<TranslationUnitJob> planTranslationUnits(const CppInput &input,
                                                      const CompilationDatabase *database) {
   std::vector<TranslationUnitJob> jobs;
   if (database)
-    planDatabaseUnits(*database, input.pathFilter, jobs);
+    planDatabaseUnits(*database, jobs);
   std::set<std::string> planned;
   for (const TranslationUnitJob &job : jobs)
     planned.insert(job.paths.mainFile);

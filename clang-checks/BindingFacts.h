@@ -13,7 +13,6 @@ struct CppInput {
   std::string buildDir;                 // -p DIR with compile_commands.json; empty if none
   std::vector<std::string> files;       // translation units given directly (.cpp/.cc/.cxx)
   std::vector<std::string> extraArgs;   // compile flags given after `--` (used for `files`)
-  std::vector<std::string> pathFilter;  // when non-empty, take from the compile database only TUs under these paths
   std::vector<std::string> directories; // searched recursively for C++ sources, compiled like `files`
   unsigned jobs = 0;                    // translation units analysed at once; 0: one per core
 };
@@ -23,10 +22,10 @@ struct CppInput {
 // become an error Notification naming the file and the problem, and the other TUs still
 // produce facts. A TU with errors still yields the facts of what parsed.
 //
-// Which TUs run: every compile command of the database in buildDir (only those under
-// pathFilter when it is non-empty), then each of `files` not already among them. A file of
-// `files` uses its database command when the database has one, otherwise
-// `clang++ <extraArgs> <file>`. C++ sources found under `directories` are added to `files`.
+// Which TUs run: every compile command of the database in buildDir, then each of `files` not
+// already among them. A file of `files` uses its database command when the database has one,
+// otherwise `clang++ <extraArgs> <file>`. C++ sources found under `directories` are added to
+// `files`.
 // Units run in parallel (`jobs`); facts come back in the order the units were planned, and
 // the C++ facts of all units are joined at the end (BindingLinks.h).
 FactSet collectBindingFacts(const CppInput &input);

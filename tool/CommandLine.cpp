@@ -18,8 +18,11 @@ usage:
   capcycle --version | --help
 
 PATH          .py files and directories (searched for .py files), C++ files (.cpp, .cc,
-              .cxx); default: the current directory
--p BUILD_DIR  directory with compile_commands.json for the C++ translation units
+              .cxx); default: the current directory. Findings are reported only in files
+              under the PATHs (with no PATH: everywhere)
+-p BUILD_DIR  directory with compile_commands.json: all its C++ translation units are
+              analysed, as context for the PATHs (default: compile-database in the
+              configuration)
 -- FLAGS      compile flags for C++ files given as PATH (like clang-tidy)
 --format      output format: text (gcc style, default), sarif (SARIF 2.1.0), json
 -o FILE       write the report to FILE (atomically) instead of standard output

@@ -1,5 +1,6 @@
 #include "Configuration.h"
 
+#include "SourceFiles.h"
 #include "engine/RuleEngine.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -131,10 +132,13 @@ private:
       failOn(key, value);
     else if (key == "warn-unused-ignores")
       config.warnUnusedIgnores = boolean(key, value);
+    else if (key == "compile-database")
+      config.compileDatabase = absoluteNormalized(relativeToConfig(directoryName(key, value)));
     else
       throw ConfigError{value.line, "unknown key '" + key +
                                         "' (expected select, ignore, exclude, per-file-ignores, "
-                                        "models, fail-on or warn-unused-ignores)"};
+                                        "models, fail-on, warn-unused-ignores or "
+                                        "compile-database)"};
   }
 
   static const std::vector<RawValue> &strings(const std::string &key, const RawValue &value) {
@@ -187,6 +191,13 @@ private:
     config.failOn = level;
   }
 
+  // Empty would silently mean the configuration's own directory.
+  static const std::string &directoryName(const std::string &key, const RawValue &value) {
+    if (value.kind != RawValue::Kind::String || value.text.empty())
+      throw ConfigError{value.line, "'" + key + "' must name a directory"};
+    return value.text;
+  }
+
   static bool boolean(const std::string &key, const RawValue &value) {
     if (value.kind != RawValue::Kind::Bool)
       throw ConfigError{value.line, "'" + key + "' must be true or false"};
@@ -201,13 +212,6 @@ private:
     return std::string(full);
   }
 };
-
-std::string absoluteNormalized(llvm::StringRef path) {
-  llvm::SmallString<256> result(path);
-  llvm::sys::fs::make_absolute(result);
-  llvm::sys::path::remove_dots(result, /*remove_dot_dot=*/true);
-  return std::string(result);
-}
 
 // `path` relative to the configuration directory, or nullopt when it lies outside.
 std::optional<std::string> relativeTo(llvm::StringRef directory, llvm::StringRef path) {

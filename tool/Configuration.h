@@ -42,6 +42,9 @@ struct Configuration {
   std::vector<std::string> models; // made absolute against `directory`
   std::optional<Level> failOn;
   std::optional<bool> warnUnusedIgnores;
+  // compile-database: the build directory whose compile_commands.json gives the C++ context
+  // when -p is not given; made absolute against `directory`. Empty: none.
+  std::string compileDatabase;
 
   bool isExcluded(llvm::StringRef path) const;
   // Rule ids and prefixes per-file-ignores turns off for `path`.

@@ -1,6 +1,7 @@
 #include "SourceFiles.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -55,6 +56,19 @@ void collectDirectory(llvm::StringRef root, std::vector<std::string> &python) {
 bool isCppSource(llvm::StringRef path) {
   llvm::StringRef ext = llvm::sys::path::extension(path);
   return ext == ".cpp" || ext == ".cc" || ext == ".cxx" || ext == ".c++" || ext == ".C";
+}
+
+std::string absoluteNormalized(llvm::StringRef path) {
+  llvm::SmallString<256> result(path);
+  llvm::sys::fs::make_absolute(result);
+  llvm::sys::path::remove_dots(result, /*remove_dot_dot=*/true);
+  return std::string(result);
+}
+
+bool isWithin(llvm::StringRef path, llvm::StringRef directory) {
+  if (!path.consume_front(directory))
+    return false;
+  return path.empty() || path.starts_with("/") || directory.ends_with("/");
 }
 
 llvm::Expected<SourceFiles> collectSourceFiles(const std::vector<std::string> &paths) {

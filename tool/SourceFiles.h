@@ -22,4 +22,12 @@ llvm::Expected<SourceFiles> collectSourceFiles(const std::vector<std::string> &p
 
 bool isCppSource(llvm::StringRef path);
 
+// `path` made absolute and without `.` and `..` components, so that `x.py`, `./x.py` and
+// `/repo/x.py` compare equal. Lexical only: symbolic links are not resolved.
+std::string absoluteNormalized(llvm::StringRef path);
+
+// Whether `path` is `directory` or lies inside it: a prefix ending at a path component
+// boundary (`/repo/src` holds `/repo/src/a.py`, not `/repo/src2/a.py`). Both absoluteNormalized.
+bool isWithin(llvm::StringRef path, llvm::StringRef directory);
+
 } // namespace capcycle

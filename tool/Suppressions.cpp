@@ -1,11 +1,11 @@
 #include "Suppressions.h"
 
+#include "SourceFiles.h"
 #include "engine/Rule.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
@@ -43,13 +43,6 @@ std::optional<IgnoreComment> parseComment(llvm::StringRef afterMarker) {
   return comment;
 }
 
-std::string fileKey(llvm::StringRef path) {
-  llvm::SmallString<256> absolute(path);
-  llvm::sys::fs::make_absolute(absolute);
-  llvm::sys::path::remove_dots(absolute, /*remove_dot_dot=*/true);
-  return std::string(absolute);
-}
-
 bool isPythonFile(llvm::StringRef path) {
   llvm::StringRef extension = llvm::sys::path::extension(path);
   return extension == ".py" || extension == ".pyi";
@@ -83,7 +76,7 @@ private:
   std::map<std::string, FileComments> files; // by absolute path: reports are in path order
 
   FileComments &commentsOf(llvm::StringRef path) {
-    auto [it, inserted] = files.try_emplace(fileKey(path));
+    auto [it, inserted] = files.try_emplace(absoluteNormalized(path));
     FileComments &file = it->second;
     if (!inserted)
       return file;

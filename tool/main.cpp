@@ -52,6 +52,52 @@ llvm::Error emit(const CommandLine &cli, llvm::function_ref<void(llvm::raw_ostre
   return writeFileAtomically(cli.outputFile, write);
 }
 
+Notification errorAbout(std::string file, std::string message) {
+  return {Notification::Level::Error, std::move(message), SourceLocation{std::move(file)}};
+}
+
+// The build directory whose compile database gives the C++ context: -p, else the
+// configuration's compile-database. A missing -p directory is a usage error; a configured one
+// may not exist yet (a fresh checkout, pre-commit before the first build), so that is reported
+// and the scan goes on without it, as with a broken database.
+llvm::Expected<std::string> buildDirectory(const CommandLine &cli, const Configuration &config,
+                                           std::vector<Notification> &problems) {
+  if (!cli.buildDir.empty()) {
+    if (!llvm::sys::fs::is_directory(cli.buildDir))
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "build directory '%s' (-p) does not exist",
+                                     cli.buildDir.c_str());
+    return cli.buildDir;
+  }
+  if (config.compileDatabase.empty() || llvm::sys::fs::is_directory(config.compileDatabase))
+    return config.compileDatabase;
+  problems.push_back(errorAbout(config.file, "compile-database '" + config.compileDatabase +
+                                                 "' does not exist: the C++ side is not "
+                                                 "analysed (build the project, or pass -p)"));
+  return std::string();
+}
+
+// Every unit of the compile database is analysed, whatever the PATHs: the cross-language join
+// needs the bindings' facts even when only a client is scanned (pre-commit passes only the
+// staged files). What is reported is narrowed to the PATHs afterwards (keepReportedFiles).
+FactSet analyzeCpp(const CommandLine &cli, const std::vector<std::string> &files,
+                   const std::string &buildDir, unsigned jobs) {
+  // Flags after `--` without a database mean "compile these sources with these flags"
+  // (clang-tidy's convention): then directories are searched for C++ sources too.
+  bool cppDirectories = buildDir.empty() && !cli.clangArgs.empty();
+  if (files.empty() && buildDir.empty() && !cppDirectories)
+    return {};
+  CppInput cpp;
+  cpp.buildDir = buildDir;
+  cpp.files = files;
+  cpp.extraArgs = cli.clangArgs;
+  cpp.jobs = jobs;
+  for (const std::string &path : cli.paths)
+    if (cppDirectories && llvm::sys::fs::is_directory(path))
+      cpp.directories.push_back(path);
+  return collectBindingFacts(cpp);
+}
+
 // `scanned` receives the files read directly (not those of a compile database).
 llvm::Expected<FactSet> gatherFacts(const CommandLine &cli, const Configuration &config = {},
                                     std::vector<std::string> *scanned = nullptr) {
@@ -66,28 +112,14 @@ llvm::Expected<FactSet> gatherFacts(const CommandLine &cli, const Configuration 
     *scanned = sources->python;
     llvm::append_range(*scanned, sources->cpp);
   }
-  if (!cli.buildDir.empty() && !llvm::sys::fs::is_directory(cli.buildDir))
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "build directory '%s' (-p) does not exist",
-                                   cli.buildDir.c_str());
+  FactSet facts;
+  auto buildDir = buildDirectory(cli, config, facts.notifications);
+  if (!buildDir)
+    return buildDir.takeError();
   unsigned jobs = cli.jobs ? cli.jobs : llvm::hardware_concurrency().compute_thread_count();
-  FactSet facts = analyzePythonFiles(sources->python, {std::max(1u, jobs)});
-  // Flags after `--` without -p mean "compile these sources with these flags" (clang-tidy's
-  // convention): then directories are searched for C++ sources too.
-  bool cppDirectories = cli.buildDir.empty() && !cli.clangArgs.empty();
-  if (!sources->cpp.empty() || !cli.buildDir.empty() || cppDirectories) {
-    CppInput cpp;
-    cpp.buildDir = cli.buildDir;
-    cpp.files = sources->cpp;
-    cpp.extraArgs = cli.clangArgs;
-    cpp.jobs = std::max(1u, jobs);
-    for (const std::string &path : cli.paths)
-      if (cppDirectories && llvm::sys::fs::is_directory(path))
-        cpp.directories.push_back(path);
-    if (cli.paths != std::vector<std::string>{"."})
-      cpp.pathFilter = cli.paths;
-    facts.append(collectBindingFacts(cpp));
-  }
+  jobs = std::max(1u, jobs);
+  facts.append(analyzePythonFiles(sources->python, {jobs}));
+  facts.append(analyzeCpp(cli, sources->cpp, *buildDir, jobs));
   return facts;
 }
 
@@ -114,12 +146,34 @@ llvm::Expected<Configuration> projectConfiguration(const CommandLine &cli) {
   return loadConfiguration(file);
 }
 
-// The stages after the rules: inline suppressions (marking), unused ignores (CCY901), then
-// the configuration's exclude and per-file-ignores (removing). Suppressions come first, so an
-// ignore comment counts as used even when the configuration also turns its finding off.
+// Findings only in the files under the PATHs, like clang-tidy on the files it is given: the
+// rest of a compile database (and the headers it includes) was read as context. No PATH (the
+// default ".") keeps everything, also a database's sources outside the current directory.
+// A finding without a file belongs to no PATH and is kept.
+void keepReportedFiles(std::vector<Finding> &findings, const std::vector<std::string> &paths) {
+  if (paths == std::vector<std::string>{"."})
+    return;
+  std::vector<std::string> roots;
+  for (const std::string &path : paths)
+    roots.push_back(absoluteNormalized(path));
+  llvm::erase_if(findings, [&](const Finding &finding) {
+    if (finding.location.file.empty())
+      return false;
+    std::string file = absoluteNormalized(finding.location.file);
+    return llvm::none_of(roots, [&](const std::string &root) { return isWithin(file, root); });
+  });
+}
+
+// The stages after the rules: the PATHs' scope, inline suppressions (marking), unused ignores
+// (CCY901), then the configuration's exclude and per-file-ignores (removing). The scope comes
+// first, so the ignore comments of context files are never judged unused. Suppressions come
+// before the configuration, so an ignore comment counts as used even when the configuration
+// also turns its finding off.
 void applyProjectPolicy(std::vector<Finding> &findings, const Configuration &config,
                         const RuleSelection &selection, bool warnUnusedIgnores,
+                        const std::vector<std::string> &reportedPaths,
                         std::vector<std::string> scannedFiles) {
+  keepReportedFiles(findings, reportedPaths);
   const RuleInfo *unusedIgnore = &findRule(UnusedIgnoreRuleId)->info;
   bool notIgnored = RuleSelection{{"ALL"}, selection.ignore}.isEnabled(*unusedIgnore);
   SuppressionOptions options;
@@ -181,7 +235,7 @@ int runScan(const CommandLine &cli) {
                      /*dropSuppressed=*/cli.dropSuppressed};
   applyProjectPolicy(report.findings, *config, selection,
                      cli.warnUnusedIgnores || config->warnUnusedIgnores.value_or(false),
-                     std::move(scannedFiles));
+                     cli.paths, std::move(scannedFiles));
   // Fingerprints over the whole list, before the baseline removes any: a finding keeps the
   // fingerprint it had in the baseline's report (Report.h, ReportInput::fingerprints).
   report.fingerprints = findingFingerprints(report.findings, report.sourceRoot);

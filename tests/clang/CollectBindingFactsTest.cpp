@@ -130,22 +130,6 @@ TEST(CollectBindingFacts, CompileDatabaseDrivesTheRun) {
   EXPECT_TRUE(hasBoundType(facts, microphoneIn(audio)));
 }
 
-TEST(CollectBindingFacts, PathFilterTakesOnlyDatabaseUnitsUnderIt) {
-  ScratchDirectory build;
-  std::string speech = fixture("speech_bindings.cpp");
-  std::string audio = fixture("second_module.cpp");
-  build.write("compile_commands.json",
-              "[" + compileDatabaseEntry(build.path, speech, pybindFlags()) + ",\n" +
-                  compileDatabaseEntry(build.path, audio, pybindFlags()) + "]");
-  CppInput input;
-  input.buildDir = build.path;
-  input.pathFilter = {audio};
-  FactSet facts = collectBindingFacts(input);
-
-  EXPECT_TRUE(facts.notifications.empty()) << facts.notifications.front().message;
-  EXPECT_EQ(facts.boundTypes, std::vector<BoundType>{microphoneIn(audio)});
-}
-
 TEST(CollectBindingFacts, FileGivenTwiceIsAnalysedOnce) {
   std::string audio = fixture("second_module.cpp");
   FactSet facts = collectBindingFacts(givenFiles({audio, audio}));

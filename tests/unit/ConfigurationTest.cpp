@@ -47,7 +47,8 @@ TEST_F(ConfigurationTest, YamlKeys) {
                                              "per-file-ignores:\n  'tests/*': [CCY101]\n"
                                              "models: [models/ours.yaml]\n"
                                              "fail-on: warning\n"
-                                             "warn-unused-ignores: true\n");
+                                             "warn-unused-ignores: true\n"
+                                             "compile-database: build\n");
   auto config = loadConfiguration(file);
   ASSERT_TRUE(!!config) << llvm::toString(config.takeError());
   EXPECT_EQ(config->select, (std::vector<std::string>{"CCY1", "CCY001"}));
@@ -55,6 +56,7 @@ TEST_F(ConfigurationTest, YamlKeys) {
   EXPECT_EQ(config->models, (std::vector<std::string>{dir + "/models/ours.yaml"}));
   EXPECT_EQ(config->failOn, Level::Warning);
   EXPECT_EQ(config->warnUnusedIgnores, true);
+  EXPECT_EQ(config->compileDatabase, dir + "/build") << "relative to the file, not the cwd";
   EXPECT_TRUE(config->isExcluded(dir + "/vendor/lib/a.py"));
   EXPECT_TRUE(config->isExcluded(dir + "/src/x_pb2.py"));
   EXPECT_TRUE(config->isExcluded(dir + "/gen/deep/b.py"));
@@ -72,6 +74,7 @@ TEST_F(ConfigurationTest, PyprojectMeansTheSame) {
                                              "select = ['ALL']\n"
                                              "exclude = ['vendor']\n"
                                              "fail-on = 'error'\n"
+                                             "compile-database = './out/../cmake-build'\n"
                                              "[tool.capcycle.per-file-ignores]\n"
                                              "'tests/*' = ['CCY1']\n");
   auto config = loadConfiguration(file);
@@ -79,6 +82,7 @@ TEST_F(ConfigurationTest, PyprojectMeansTheSame) {
   EXPECT_EQ(config->select, (std::vector<std::string>{"ALL"}));
   EXPECT_FALSE(config->ignore.has_value());
   EXPECT_EQ(config->failOn, Level::Error);
+  EXPECT_EQ(config->compileDatabase, dir + "/cmake-build");
   EXPECT_TRUE(config->isExcluded(dir + "/vendor/a.py"));
   EXPECT_EQ(config->ignoredRulesFor(dir + "/tests/a.py"), (std::vector<std::string>{"CCY1"}));
 }
@@ -87,7 +91,8 @@ TEST_F(ConfigurationTest, MistakesNameFileLineAndKey) {
   std::string yaml = dir + "/.capcycle.yaml";
   write(".capcycle.yaml", "select: [CCY101]\nexlude: [vendor]\n");
   EXPECT_EQ(errorOf(yaml), yaml + ":2: unknown key 'exlude' (expected select, ignore, exclude, "
-                                  "per-file-ignores, models, fail-on or warn-unused-ignores)");
+                                  "per-file-ignores, models, fail-on, warn-unused-ignores or "
+                                  "compile-database)");
   write(".capcycle.yaml", "\nselect: CCY101\n");
   EXPECT_EQ(errorOf(yaml), yaml + ":2: 'select' must be a list of strings");
   write(".capcycle.yaml", "ignore:\n  - CCY101\n  - CCY999\n");
@@ -96,6 +101,10 @@ TEST_F(ConfigurationTest, MistakesNameFileLineAndKey) {
   EXPECT_EQ(errorOf(yaml), yaml + ":1: 'fail-on' must be note, warning or error");
   write(".capcycle.yaml", "warn-unused-ignores: 'yes'\n");
   EXPECT_EQ(errorOf(yaml), yaml + ":1: 'warn-unused-ignores' must be true or false");
+  write(".capcycle.yaml", "\ncompile-database: [build]\n");
+  EXPECT_EQ(errorOf(yaml), yaml + ":2: 'compile-database' must name a directory");
+  write(".capcycle.yaml", "compile-database: ''\n");
+  EXPECT_EQ(errorOf(yaml), yaml + ":1: 'compile-database' must name a directory");
   write(".capcycle.yaml", "per-file-ignores: [a]\n");
   EXPECT_EQ(errorOf(yaml), yaml + ":1: 'per-file-ignores' must map globs to lists of rule ids");
   write(".capcycle.yaml", "select: [CCY101\n");
