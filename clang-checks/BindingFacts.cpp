@@ -17,12 +17,14 @@
 #include "clang/Tooling/JSONCompilationDatabase.h"
 #include "clang/Tooling/Tooling.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
+#include "llvm/Support/Timer.h"
 #include "llvm/Support/VirtualFileSystem.h"
 
 #include <algorithm>
@@ -254,8 +256,8 @@ FactSet analyzeTranslationUnit(const TranslationUnitJob &job,
   return facts;
 }
 
-FactSet analyzeContained(const TranslationUnitJob &job,
-                         const clang::tooling::ArgumentsAdjuster &adjustArguments) {
+FactSet analyzeCatching(const TranslationUnitJob &job,
+                        const clang::tooling::ArgumentsAdjuster &adjustArguments) {
   try {
     return analyzeTranslationUnit(job, adjustArguments);
   } catch (const std::exception &problem) {
@@ -264,6 +266,22 @@ FactSet analyzeContained(const TranslationUnitJob &job,
         errorAbout(job.paths.mainFile, std::string("internal error: ") + problem.what()));
     return facts;
   }
+}
+
+// A crash inside Clang (an assertion, a bug on odd code) costs that unit, not the scan: the
+// other units and the Python side are still reported, as clangd survives a crashing file.
+FactSet analyzeContained(const TranslationUnitJob &job,
+                         const clang::tooling::ArgumentsAdjuster &adjustArguments) {
+  FactSet facts;
+  llvm::CrashRecoveryContext recovery;
+  if (recovery.RunSafely([&] { facts = analyzeCatching(job, adjustArguments); }))
+    return facts;
+  // Timers the crash left running would print their report at exit, on the user's stderr.
+  llvm::TimerGroup::clearAll();
+  FactSet crashed; // whatever the unit produced before the crash is not to be trusted
+  crashed.notifications.push_back(errorAbout(
+      job.paths.mainFile, "clang crashed while analysing this file; its C++ facts are missing"));
+  return crashed;
 }
 
 // Each unit has its own CompilerInstance and AST, as in clangd, so units share nothing but
@@ -295,6 +313,9 @@ void dropRepeatedBoundTypes(std::vector<BoundType> &boundTypes) {
 } // namespace
 
 FactSet collectBindingFacts(const CppInput &input) {
+  // Installs the signal handlers that let analyzeContained survive a crashing unit.
+  static const bool crashRecoveryEnabled = (llvm::CrashRecoveryContext::Enable(), true);
+  (void)crashRecoveryEnabled;
   FactSet facts;
   try {
     std::unique_ptr<CompilationDatabase> database =

@@ -46,6 +46,23 @@ TEST(CppSide, BrokenTranslationUnitIsAnErrorLineAndTheScanGoesOn) {
                         "expected expression\n");
 }
 
+TEST(CppSide, UnitThatCrashesClangIsAnErrorLineAndTheScanGoesOn) {
+  RunResult result = runCapcycle({"scan", "examples/transcriber",
+                                  "tests/clang/fixtures/crashes_clang.cpp",
+                                  "tests/clang/fixtures/second_module.cpp", "-j", "2", "--",
+                                  PythonInclude, "-std=c++17"});
+  EXPECT_EQ(result.status, 1) << "the Python finding must still be reported: " << result.err;
+  EXPECT_NE(result.out.find("[CCY001]"), std::string::npos) << result.out;
+  EXPECT_EQ(result.err, "capcycle: error: tests/clang/fixtures/crashes_clang.cpp: clang crashed "
+                        "while analysing this file; its C++ facts are missing\n");
+  // The other unit's facts survive the crash of its neighbour.
+  RunResult facts = runCapcycle({"facts", "tests/clang/fixtures/crashes_clang.cpp",
+                                 "tests/clang/fixtures/second_module.cpp", "--", PythonInclude,
+                                 "-std=c++17"});
+  EXPECT_EQ(facts.status, 0) << facts.err;
+  EXPECT_NE(facts.out.find("audio::Microphone"), std::string::npos) << facts.out;
+}
+
 TEST(CppSide, CompileDatabaseProblems) {
   RunResult missingDir = runCapcycle({"scan", "examples", "-p", "no/such/build"});
   EXPECT_EQ(missingDir.status, 2);
