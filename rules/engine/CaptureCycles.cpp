@@ -96,6 +96,11 @@ std::string callbackDescription(const CallbackRegistration &r) {
 
 std::string storageDescription(const ConnectionMatch &match) {
   const std::string &library = match.model->name;
+  // A shape-only model knows the call, not the library: say that the storing is assumed.
+  if (match.model->shapeOnly)
+    return ", assumed from the shape of the call (" + library + "): no model describes " +
+           (match.ownerType.empty() ? std::string("the receiver")
+                                    : "'" + match.ownerType + "'");
   switch (match.connection->storage) {
   case Storage::GcOpaque:
     return " where the garbage collector cannot see it (" + library + ")";
