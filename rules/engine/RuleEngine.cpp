@@ -34,11 +34,16 @@ std::string RuleSelection::unknownSelector() const {
   return {};
 }
 
-std::vector<Finding> runRules(const FactSet &facts, const ApiModels &models,
-                              const RuleSelection &selection) {
+ApiModels joinScanModels(const FactSet &facts, const ApiModels &models) {
   ApiModels joined = models;
   joined.addDerived(deriveBindingModels(facts));
   joined.addClassBases(facts.pythonClasses);
+  return joined;
+}
+
+std::vector<Finding> runRules(const FactSet &facts, const ApiModels &models,
+                              const RuleSelection &selection) {
+  ApiModels joined = joinScanModels(facts, models);
   std::vector<CaptureCycle> cycles = findCaptureCycles(facts, joined);
   RuleContext context{facts, joined, cycles};
   std::vector<Finding> findings;

@@ -21,6 +21,10 @@ struct RuleSelection {
   std::string unknownSelector() const;
 };
 
+// The loaded models, joined with those the scan's own sources define: C++ bindings and Python
+// signal classes (BindingModels.h), and the bases of the scanned classes.
+ApiModels joinScanModels(const FactSet &facts, const ApiModels &models);
+
 std::vector<Finding> runRules(const FactSet &facts, const ApiModels &models,
                               const RuleSelection &selection);
 

@@ -1,11 +1,14 @@
 // CCY101, CCY103 and CCY001 on hand-made facts and small hand-written models: which
 // registrations close a cycle, at which level, and which are broken.
+#include "engine/ModelUsage.h"
 #include "engine/RuleEngine.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <gtest/gtest.h>
+
+#include <map>
 
 using namespace capcycle;
 
@@ -212,6 +215,24 @@ TEST(CaptureCycleRules, CaptureOfAnotherObjectIsNoCycle) {
   r.captures[0].binding = binding("t");
   r.captures[0].attributes = {"helper"}; // holds t.helper, which does not own t.transcribed
   EXPECT_TRUE(scan(r, models).empty());
+}
+
+// `capcycle models`: which model each call site went to, and which of them closed a cycle.
+TEST(ModelUsage, CountsCallSitesAndCyclesPerModel) {
+  ApiModels models = loadModels({WidgetModel, SpeechModel, ShapeModel});
+  FactSet facts;
+  facts.callbackRegistrations.push_back(registration("widgets.Button")); // a cycle
+  CallbackRegistration other = registration("speech.Transcriber");
+  other.captures[0].binding = binding("segments"); // stored, but no cycle
+  facts.callbackRegistrations.push_back(other);
+  std::vector<ModelUsage> usage = measureModelUsage(facts, models);
+  ASSERT_EQ(usage.size(), 3u);
+  std::map<std::string, std::pair<unsigned, unsigned>> counts;
+  for (const ModelUsage &model : usage)
+    counts[model.id] = {model.callSites, model.cycles};
+  EXPECT_EQ(counts["widgets"], (std::pair<unsigned, unsigned>{1, 1}));
+  EXPECT_EQ(counts["speech"], (std::pair<unsigned, unsigned>{1, 0}));
+  EXPECT_EQ(counts["shapes"], (std::pair<unsigned, unsigned>{0, 0}));
 }
 
 } // namespace
