@@ -7,6 +7,7 @@
 #include "CallableStoreCollector.h"
 #include "CustomTypeSetupCollector.h"
 #include "FactLocation.h"
+#include "FactsCache.h"
 #include "FirstErrorRecorder.h"
 #include "NativeReleaseCollector.h"
 #include "PythonReferenceCollector.h"
@@ -28,6 +29,7 @@
 #include "llvm/Support/VirtualFileSystem.h"
 
 #include <algorithm>
+#include <chrono>
 #include <exception>
 #include <memory>
 #include <set>
@@ -42,6 +44,13 @@ using clang::tooling::CompileCommand;
 struct TranslationUnitJob {
   CompileCommand command;
   TranslationUnitPaths paths;
+};
+
+// What analysing one unit gave: its facts, and the files a cache entry of them must watch
+// (empty when the result is not to be cached).
+struct UnitAnalysis {
+  FactSet facts;
+  std::vector<std::string> inputs;
 };
 
 std::string absolutePath(llvm::StringRef path, llvm::StringRef base) {
@@ -209,18 +218,34 @@ llvm::IntrusiveRefCntPtr<clang::FileManager> filesSeenFrom(const std::string &di
   return llvm::makeIntrusiveRefCnt<clang::FileManager>(clang::FileSystemOptions(), fileSystem);
 }
 
-FactSet analyzeTranslationUnit(const TranslationUnitJob &job,
-                               const clang::tooling::ArgumentsAdjuster &adjustArguments) {
-  FactSet facts;
+// Every file Clang read for the unit, absolute: the main file and each header it included.
+// `..` stays: after a symbolic link (/lib -> usr/lib, where the driver finds GCC's headers) it
+// is not the lexical parent.
+std::vector<std::string> filesRead(const clang::FileManager &files, const std::string &directory) {
+  llvm::SmallVector<clang::OptionalFileEntryRef> entries;
+  files.GetUniqueIDMapping(entries);
+  std::vector<std::string> read;
+  for (clang::OptionalFileEntryRef entry : entries) {
+    if (!entry)
+      continue;
+    llvm::SmallString<256> path(entry->getName());
+    llvm::sys::fs::make_absolute(directory, path);
+    read.push_back(std::string(path));
+  }
+  return read;
+}
+
+UnitAnalysis analyzeTranslationUnit(const TranslationUnitJob &job,
+                                    std::vector<std::string> arguments) {
+  UnitAnalysis analysis;
+  FactSet &facts = analysis.facts;
   if (!llvm::sys::fs::exists(absolutePath(job.command.Filename, job.command.Directory))) {
     facts.notifications.push_back(errorAbout(job.paths.mainFile, "no such file"));
-    return facts;
+    return analysis;
   }
-  std::vector<std::string> arguments =
-      adjustArguments(job.command.CommandLine, job.command.Filename);
   if (arguments.empty()) {
     facts.notifications.push_back(errorAbout(job.paths.mainFile, "empty compile command"));
-    return facts;
+    return analysis;
   }
 
   // Every collector registers its matchers on one MatchFinder: the AST is walked once.
@@ -253,51 +278,69 @@ FactSet analyzeTranslationUnit(const TranslationUnitJob &job,
   else if (!parsed)
     facts.notifications.push_back(
         errorAbout(job.paths.mainFile, "clang could not process this file"));
-  return facts;
+  // A missing header may exist after the next build (a generated one) or install, with no
+  // file the unit read changed: such a result is not worth keeping.
+  if (!diagnostics.includeNotFound())
+    analysis.inputs = filesRead(*files, job.command.Directory);
+  return analysis;
 }
 
-FactSet analyzeCatching(const TranslationUnitJob &job,
-                        const clang::tooling::ArgumentsAdjuster &adjustArguments) {
+UnitAnalysis analyzeCatching(const TranslationUnitJob &job, std::vector<std::string> arguments) {
   try {
-    return analyzeTranslationUnit(job, adjustArguments);
+    return analyzeTranslationUnit(job, std::move(arguments));
   } catch (const std::exception &problem) {
-    FactSet facts;
-    facts.notifications.push_back(
+    UnitAnalysis failed;
+    failed.facts.notifications.push_back(
         errorAbout(job.paths.mainFile, std::string("internal error: ") + problem.what()));
-    return facts;
+    return failed;
   }
 }
 
 // A crash inside Clang (an assertion, a bug on odd code) costs that unit, not the scan: the
 // other units and the Python side are still reported, as clangd survives a crashing file.
-FactSet analyzeContained(const TranslationUnitJob &job,
-                         const clang::tooling::ArgumentsAdjuster &adjustArguments) {
-  FactSet facts;
+// A crashed unit is not cached either: the next scan tries it again.
+UnitAnalysis analyzeContained(const TranslationUnitJob &job, std::vector<std::string> arguments) {
+  UnitAnalysis analysis;
   llvm::CrashRecoveryContext recovery;
-  if (recovery.RunSafely([&] { facts = analyzeCatching(job, adjustArguments); }))
-    return facts;
+  if (recovery.RunSafely([&] { analysis = analyzeCatching(job, std::move(arguments)); }))
+    return analysis;
   // Timers the crash left running would print their report at exit, on the user's stderr.
   llvm::TimerGroup::clearAll();
-  FactSet crashed; // whatever the unit produced before the crash is not to be trusted
-  crashed.notifications.push_back(errorAbout(
+  UnitAnalysis crashed; // whatever the unit produced before the crash is not to be trusted
+  crashed.facts.notifications.push_back(errorAbout(
       job.paths.mainFile, "clang crashed while analysing this file; its C++ facts are missing"));
   return crashed;
+}
+
+// A unit's facts from its cache entry while that is valid; otherwise from Clang, then stored.
+FactSet analyzeUnit(const TranslationUnitJob &job,
+                    const clang::tooling::ArgumentsAdjuster &adjustArguments,
+                    const FactsCache &cache) {
+  std::vector<std::string> arguments =
+      adjustArguments(job.command.CommandLine, job.command.Filename);
+  std::string entry = FactsCache::entryName(arguments, job.paths);
+  if (std::optional<FactSet> cached = cache.lookup(entry))
+    return std::move(*cached);
+  llvm::sys::TimePoint<> started = std::chrono::system_clock::now();
+  UnitAnalysis analysis = analyzeContained(job, std::move(arguments));
+  cache.store(entry, analysis.facts, analysis.inputs, started);
+  return std::move(analysis.facts);
 }
 
 // Each unit has its own CompilerInstance and AST, as in clangd, so units share nothing but
 // the (read-only) plan; results keep the plan's order so output does not depend on timing.
 std::vector<FactSet> analyzeInParallel(const std::vector<TranslationUnitJob> &jobs,
                                        const clang::tooling::ArgumentsAdjuster &adjustArguments,
-                                       unsigned threads) {
+                                       const FactsCache &cache, unsigned threads) {
   std::vector<FactSet> results(jobs.size());
   if (jobs.size() <= 1 || threads == 1) {
     for (size_t i = 0; i < jobs.size(); ++i)
-      results[i] = analyzeContained(jobs[i], adjustArguments);
+      results[i] = analyzeUnit(jobs[i], adjustArguments, cache);
     return results;
   }
   llvm::DefaultThreadPool pool(llvm::hardware_concurrency(threads));
   for (size_t i = 0; i < jobs.size(); ++i)
-    pool.async([&, i] { results[i] = analyzeContained(jobs[i], adjustArguments); });
+    pool.async([&, i] { results[i] = analyzeUnit(jobs[i], adjustArguments, cache); });
   pool.wait();
   return results;
 }
@@ -322,7 +365,10 @@ FactSet collectBindingFacts(const CppInput &input) {
         loadCompilationDatabase(input.buildDir, facts.notifications);
     clang::tooling::ArgumentsAdjuster adjustArguments = analysisArguments(findClangResourceDir());
     std::vector<TranslationUnitJob> jobs = planTranslationUnits(input, database.get());
-    for (FactSet &unitFacts : analyzeInParallel(jobs, adjustArguments, input.jobs))
+    // The cache belongs to the build directory of a database that loaded: generated output,
+    // not under version control. Without one there is nowhere to keep it.
+    FactsCache cache = input.useCache && database ? FactsCache(input.buildDir) : FactsCache();
+    for (FactSet &unitFacts : analyzeInParallel(jobs, adjustArguments, cache, input.jobs))
       facts.append(std::move(unitFacts));
   } catch (const std::exception &problem) {
     facts.notifications.push_back(

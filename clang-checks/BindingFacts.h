@@ -15,6 +15,7 @@ struct CppInput {
   std::vector<std::string> extraArgs;   // compile flags given after `--` (used for `files`)
   std::vector<std::string> directories; // searched recursively for C++ sources, compiled like `files`
   unsigned jobs = 0;                    // translation units analysed at once; 0: one per core
+  bool useCache = true;                 // facts of unchanged units from buildDir (FactsCache.h)
 };
 
 // Runs Clang over every translation unit and returns facts. Never throws or aborts: a TU that
@@ -28,6 +29,9 @@ struct CppInput {
 // `files`.
 // Units run in parallel (`jobs`); facts come back in the order the units were planned, and
 // the C++ facts of all units are joined at the end (BindingLinks.h).
+// When the compile database loads and `useCache` is set, every unit, database or given, first
+// looks for its facts in BUILD_DIR/capcycle-cache/ and is parsed only when its entry is
+// missing or stale; what it yields is stored there (FactsCache.h).
 FactSet collectBindingFacts(const CppInput &input);
 
 // Clang's resource directory (builtin headers such as stddef.h), found at run time next to the

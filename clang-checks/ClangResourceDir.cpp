@@ -1,4 +1,5 @@
 #include "BindingFacts.h"
+#include "LoadedObjects.h"
 
 #include "clang/Driver/Driver.h"
 #include "llvm/ADT/SmallString.h"
@@ -6,7 +7,6 @@
 #include "llvm/Support/Path.h"
 
 #include <dlfcn.h>
-#include <link.h>
 
 namespace capcycle {
 
@@ -15,24 +15,6 @@ bool hasBuiltinHeaders(llvm::StringRef resourceDir) {
   llvm::SmallString<256> stddef(resourceDir);
   llvm::sys::path::append(stddef, "include", "stddef.h");
   return llvm::sys::fs::exists(stddef);
-}
-
-// The path the dynamic loader used for the first loaded object whose name contains `part`.
-std::string loadedObjectPath(llvm::StringRef part) {
-  struct Search {
-    llvm::StringRef part;
-    std::string path;
-  } search{part, {}};
-  dl_iterate_phdr(
-      [](dl_phdr_info *object, size_t, void *data) -> int {
-        auto *search = static_cast<Search *>(data);
-        if (!object->dlpi_name || !llvm::StringRef(object->dlpi_name).contains(search->part))
-          return 0;
-        search->path = object->dlpi_name;
-        return 1;
-      },
-      &search);
-  return search.path;
 }
 
 // The object (shared library, or the executable when Clang is linked statically) that holds

@@ -1,13 +1,23 @@
 #include "FirstErrorRecorder.h"
 
+#include "clang/Basic/DiagnosticLex.h"
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/SmallString.h"
 
 namespace capcycle {
 
+namespace {
+bool isIncludeNotFound(unsigned id) {
+  return id == clang::diag::err_pp_file_not_found ||
+         id == clang::diag::err_pp_file_not_found_angled_include_not_fatal ||
+         id == clang::diag::err_pp_file_not_found_typo_not_fatal;
+}
+} // namespace
+
 void FirstErrorRecorder::HandleDiagnostic(clang::DiagnosticsEngine::Level level,
                                           const clang::Diagnostic &diagnostic) {
   clang::DiagnosticConsumer::HandleDiagnostic(level, diagnostic); // keeps the error count
+  missingInclude = missingInclude || isIncludeNotFound(diagnostic.getID());
   if (level < clang::DiagnosticsEngine::Error || error)
     return;
   error = notificationFor(diagnostic);

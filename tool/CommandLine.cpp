@@ -12,8 +12,8 @@ usage:
                  [--config FILE | --no-config] [--select IDS] [--ignore IDS]
                  [--models FILE] [--baseline FILE] [--fail-on LEVEL] [--exit-zero]
                  [--quiet] [--statistics] [--warn-unused-ignores] [--drop-suppressed]
-                 [-j N] [-- CLANG_FLAGS...]
-  capcycle facts [PATH...] [-p BUILD_DIR] [-o FILE] [-j N] [-- CLANG_FLAGS...]
+                 [-j N] [--no-cache] [-- CLANG_FLAGS...]
+  capcycle facts [PATH...] [-p BUILD_DIR] [-o FILE] [-j N] [--no-cache] [-- CLANG_FLAGS...]
   capcycle rules [--format text|json|markdown]
   capcycle --version | --help
 
@@ -22,7 +22,9 @@ PATH          .py files and directories (searched for .py files), C++ files (.cp
               under the PATHs (with no PATH: everywhere)
 -p BUILD_DIR  directory with compile_commands.json: all its C++ translation units are
               analysed, as context for the PATHs (default: compile-database in the
-              configuration)
+              configuration); their facts are kept in BUILD_DIR/capcycle-cache/ and a
+              unit is parsed again only when a file it read changed
+--no-cache    parse every C++ unit; neither read nor write BUILD_DIR/capcycle-cache/
 -- FLAGS      compile flags for C++ files given as PATH (like clang-tidy)
 --format      output format: text (gcc style, default), sarif (SARIF 2.1.0), json
 -o FILE       write the report to FILE (atomically) instead of standard output
@@ -131,6 +133,8 @@ private:
       return jobs(arg.substr(2)); // -j2, as make and ninja spell it
     if (scanning && (arg == "-j" || arg.starts_with("-j=")))
       return withValue(arg, "-j", [&](llvm::StringRef v) { return jobs(v); });
+    if (scanning && arg == "--no-cache")
+      return out.noCache = true, ok();
     if (out.command == Command::Scan && is(arg, "--select"))
       return withValue(arg, "--select",
                        [&](llvm::StringRef v) { return append(out.select, v), ok(); });

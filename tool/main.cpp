@@ -80,6 +80,8 @@ llvm::Expected<std::string> buildDirectory(const CommandLine &cli, const Configu
 // Every unit of the compile database is analysed, whatever the PATHs: the cross-language join
 // needs the bindings' facts even when only a client is scanned (pre-commit passes only the
 // staged files). What is reported is narrowed to the PATHs afterwards (keepReportedFiles).
+// That costs a parse per unit only when the unit changed: facts are cached in the build
+// directory unless --no-cache (clang-checks/FactsCache.h).
 FactSet analyzeCpp(const CommandLine &cli, const std::vector<std::string> &files,
                    const std::string &buildDir, unsigned jobs) {
   // Flags after `--` without a database mean "compile these sources with these flags"
@@ -92,6 +94,7 @@ FactSet analyzeCpp(const CommandLine &cli, const std::vector<std::string> &files
   cpp.files = files;
   cpp.extraArgs = cli.clangArgs;
   cpp.jobs = jobs;
+  cpp.useCache = !cli.noCache;
   for (const std::string &path : cli.paths)
     if (cppDirectories && llvm::sys::fs::is_directory(path))
       cpp.directories.push_back(path);

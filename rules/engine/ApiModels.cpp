@@ -257,7 +257,10 @@ std::optional<ConnectionMatch> ApiModels::matchModel(const ApiModel &model,
   const ObjectPath &receiver = r.receiver;
   size_t depth = receiver.attributes.size();
   for (const ModelConnection &c : model.connections) {
-    ConnectionMatch m{&model, &c, receiver, {}, {}};
+    ConnectionMatch m;
+    m.model = &model;
+    m.connection = &c;
+    m.owner = receiver;
     std::string ownerType = receiver.types.back();
     if (c.form == "signal-method" && r.form == "call" && depth > 0 && listed(c.names, r.name) &&
         listed(c.signals.empty() ? std::vector<std::string>{"*"} : c.signals,

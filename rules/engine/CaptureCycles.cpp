@@ -132,7 +132,10 @@ std::vector<CaptureCycle> findCaptureCycles(const FactSet &facts, const ApiModel
     const Capture *capture = closingCapture(registration, *match);
     if (!capture || isBroken(models, *match, *capture, registration.breakers))
       continue;
-    CaptureCycle cycle{.registration = &registration, .match = *match, .capture = capture};
+    CaptureCycle cycle;
+    cycle.registration = &registration;
+    cycle.match = *match;
+    cycle.capture = capture;
     findPinnedHandle(facts, models, cycle);
     cycles.push_back(std::move(cycle));
   }

@@ -254,6 +254,11 @@ struct FactSet {
 
 const char *levelName(Notification::Level level);
 
+// The version of the facts' shape and JSON form. Bump it when a fact gains, loses or renames a
+// field, or when what a field means changes: facts stored by an earlier capcycle (the C++ facts
+// cache, clang-checks/FactsCache.h) must then be extracted again, not read in the old shape.
+inline constexpr unsigned FactsFormatVersion = 1;
+
 // JSON round-trip (the format of `capcycle facts`).
 llvm::json::Value toJSON(const SourceLocation &location);
 llvm::json::Value toJSON(const BindingRef &binding);

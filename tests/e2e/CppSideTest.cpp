@@ -1,7 +1,7 @@
 // The C++ side through the binary: `capcycle facts` on real pybind11 code, broken C++ input
 // that is reported while the rest of the scan goes on, and a compile database as context: all
 // its units are analysed, only the files under the PATHs are reported on.
-#include "Subprocess.h"
+#include "CppProjects.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringRef.h"
@@ -13,8 +13,6 @@
 using namespace capcycle::testing;
 
 namespace {
-
-const std::string PythonInclude = std::string("-I") + CAPCYCLE_TEST_PYTHON_INCLUDE;
 
 TEST(CppSide, FactsListsPybind11BoundTypes) {
   RunResult result = runCapcycle(
@@ -84,34 +82,6 @@ TEST(CppSide, CompileDatabaseProblems) {
 // destructor frees (CCY203 at 56:5).
 const std::string SpeechClient = "examples/speech/leaking_client.py";
 const std::string SpeechModule = std::string(CAPCYCLE_SOURCE_DIR) + "/examples/speech/speech_module.cpp";
-
-// compile_commands.json compiling each of `sources` (absolute) from `directory`, as CMake writes it.
-std::string compileDatabase(const std::string &directory, const std::vector<std::string> &sources) {
-  llvm::json::Array entries;
-  for (const std::string &source : sources)
-    entries.push_back(llvm::json::Object{
-        {"directory", directory},
-        {"file", source},
-        {"arguments", llvm::json::Array{"c++", "-std=c++17", PythonInclude, "-c", source}}});
-  return llvm::formatv("{0:2}", llvm::json::Value(std::move(entries))).str();
-}
-
-// "RULE file:line" per finding of a JSON report, sorted.
-std::vector<std::string> findingsOf(const RunResult &result) {
-  std::vector<std::string> found;
-  llvm::json::Value report = parseJson(result.out);
-  const llvm::json::Object *root = report.getAsObject();
-  if (!root || !root->getArray("findings"))
-    return ADD_FAILURE() << "no findings array: " << result.out, found;
-  for (const llvm::json::Value &finding : *root->getArray("findings")) {
-    const llvm::json::Object &object = *finding.getAsObject();
-    const llvm::json::Object &location = *object.getObject("location");
-    found.push_back(llvm::formatv("{0} {1}:{2}", *object.getString("ruleId"),
-                                  *location.getString("file"), *location.getInteger("line")));
-  }
-  llvm::sort(found);
-  return found;
-}
 
 // Whether the first finding's path has a step in `file`: the cross-language join happened.
 bool pathVisits(const RunResult &result, llvm::StringRef file) {

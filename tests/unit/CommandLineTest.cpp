@@ -49,6 +49,14 @@ TEST(CommandLine, UsageErrorsNameTheProblem) {
   EXPECT_NE(error({"facts", "--exit-zero"}).find("unknown option"), std::string::npos);
 }
 
+TEST(CommandLine, NoCacheForScanAndFactsOnly) {
+  EXPECT_FALSE(parse({"scan", "-p", "build"}).noCache);
+  EXPECT_TRUE(parse({"scan", "-p", "build", "--no-cache"}).noCache);
+  EXPECT_TRUE(parse({"facts", "--no-cache", "-p", "build"}).noCache);
+  EXPECT_NE(error({"rules", "--no-cache"}).find("unknown option '--no-cache'"), std::string::npos);
+  EXPECT_NE(std::string(UsageText).find("--no-cache"), std::string::npos);
+}
+
 TEST(CommandLine, HelpAndVersion) {
   EXPECT_EQ(parse({}).command, Command::Help);
   EXPECT_EQ(parse({"--help"}).command, Command::Help);
