@@ -14,8 +14,13 @@ usage:
                  [--quiet] [--statistics] [--warn-unused-ignores] [--drop-suppressed]
                  [-j N] [--no-cache] [-- CLANG_FLAGS...]
   capcycle facts [PATH...] [-p BUILD_DIR] [-o FILE] [-j N] [--no-cache] [-- CLANG_FLAGS...]
+  capcycle models [PATH...] [-p BUILD_DIR] [--format text|json] [--config FILE | --no-config]
+                 [--models FILE] [--models-dir D] [-j N] [--no-cache] [-- CLANG_FLAGS...]
   capcycle rules [--format text|json|markdown]
   capcycle --version | --help
+
+`models` lists the API models (shipped, the configuration's, --models, and those derived from
+the scanned sources) with how many call sites of PATH each matched and how many closed a cycle.
 
 PATH          .py files and directories (searched for .py files), C++ files (.cpp, .cc,
               .cxx); default: the current directory. Findings are reported only in files
@@ -82,11 +87,13 @@ public:
       out.command = Command::Scan;
     else if (first == "facts")
       out.command = Command::Facts;
+    else if (first == "models")
+      out.command = Command::Models;
     else if (first == "rules")
       out.command = Command::Rules;
     else
       return usageError("unknown command '" + first +
-                        "' (expected scan, facts or rules; see capcycle --help)");
+                        "' (expected scan, facts, models or rules; see capcycle --help)");
     for (index = 1; index < args.size(); ++index)
       if (llvm::Error error = option(args[index]))
         return error;
@@ -115,6 +122,8 @@ private:
 
   llvm::Error option(llvm::StringRef arg) {
     bool scanning = out.command != Command::Rules;
+    // Commands that load the API models and the project's configuration.
+    bool modelling = out.command == Command::Scan || out.command == Command::Models;
     if (arg == "--") {
       out.clangArgs.assign(args.begin() + index + 1, args.end());
       index = args.size();
@@ -141,18 +150,18 @@ private:
     if (out.command == Command::Scan && is(arg, "--ignore"))
       return withValue(arg, "--ignore",
                        [&](llvm::StringRef v) { return append(out.ignore, v), ok(); });
-    if (out.command == Command::Scan && is(arg, "--models"))
+    if (modelling && is(arg, "--models"))
       return withValue(arg, "--models",
                        [&](llvm::StringRef v) { return out.modelFiles.push_back(v.str()), ok(); });
-    if (out.command == Command::Scan && is(arg, "--models-dir"))
+    if (modelling && is(arg, "--models-dir"))
       return withValue(arg, "--models-dir",
                        [&](llvm::StringRef v) { return out.modelsDir = v.str(), ok(); });
     if (out.command == Command::Scan && arg == "--exit-zero")
       return out.exitZero = true, ok();
-    if (out.command == Command::Scan && is(arg, "--config"))
+    if (modelling && is(arg, "--config"))
       return withValue(arg, "--config",
                        [&](llvm::StringRef v) { return out.configFile = v.str(), ok(); });
-    if (out.command == Command::Scan && arg == "--no-config")
+    if (modelling && arg == "--no-config")
       return out.noConfig = true, ok();
     if (out.command == Command::Scan && is(arg, "--baseline"))
       return withValue(arg, "--baseline",
@@ -195,7 +204,7 @@ private:
   llvm::Error format(llvm::StringRef v) {
     if (v == "text")
       out.format = OutputFormat::Text;
-    else if (v == "sarif" && out.command != Command::Rules)
+    else if (v == "sarif" && (out.command == Command::Scan || out.command == Command::Facts))
       out.format = OutputFormat::Sarif;
     else if (v == "json")
       out.format = OutputFormat::Json;
@@ -203,8 +212,9 @@ private:
       out.format = OutputFormat::Markdown;
     else
       return usageError("unknown format '" + v + "' for capcycle " + args[0] +
-                        (out.command == Command::Rules ? " (expected text, json or markdown)"
-                                                       : " (expected text, sarif or json)"));
+                        (out.command == Command::Rules    ? " (expected text, json or markdown)"
+                         : out.command == Command::Models ? " (expected text or json)"
+                                                          : " (expected text, sarif or json)"));
     return ok();
   }
 

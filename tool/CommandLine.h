@@ -12,7 +12,7 @@
 
 namespace capcycle {
 
-enum class Command { Scan, Facts, Rules, Help, Version };
+enum class Command { Scan, Facts, Models, Rules, Help, Version };
 enum class OutputFormat { Text, Sarif, Json, Markdown }; // Markdown: `rules` only
 
 struct CommandLine {

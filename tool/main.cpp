@@ -7,6 +7,7 @@
 #include "SourceFiles.h"
 #include "Suppressions.h"
 
+#include "engine/ModelUsage.h"
 #include "engine/RuleEngine.h"
 #include "report/Baseline.h"
 #include "report/Report.h"
@@ -203,6 +204,37 @@ void applyProjectPolicy(std::vector<Finding> &findings, const Configuration &con
   });
 }
 
+// The shipped models (or those of --models-dir), the configuration's, then --models.
+// `userFiles` receives the files the user chose: a model of theirs that matches nothing is
+// worth a warning, a shipped one for a library the project does not use is not.
+llvm::Expected<ApiModels> loadProjectModels(const CommandLine &cli, const Configuration &config,
+                                            std::vector<std::string> &userFiles) {
+  std::vector<std::string> files;
+  if (cli.modelsDir.empty())
+    files = ApiModels::filesIn(CAPCYCLE_MODELS_DIR);
+  else
+    userFiles = ApiModels::filesIn(cli.modelsDir);
+  llvm::append_range(userFiles, config.models);
+  llvm::append_range(userFiles, cli.modelFiles);
+  llvm::append_range(files, userFiles);
+  return ApiModels::load(files);
+}
+
+// A model of the user's that declares connections but matched no call site probably misspells
+// a type or a call name; without this it would pass silently.
+std::vector<Notification> unmatchedModelWarnings(const std::vector<ModelUsage> &usage,
+                                                 const std::vector<std::string> &userFiles) {
+  std::vector<Notification> warnings;
+  for (const ModelUsage &model : usage)
+    if (model.declaresConnections && model.callSites == 0 &&
+        llvm::is_contained(userFiles, model.file))
+      warnings.push_back({Notification::Level::Warning,
+                          "API model '" + model.id + "' matched no call site of the scan "
+                          "(check its types, names and libraries)",
+                          SourceLocation{model.file}});
+  return warnings;
+}
+
 int runScan(const CommandLine &cli) {
   auto config = projectConfiguration(cli);
   if (!config)
@@ -214,11 +246,8 @@ int runScan(const CommandLine &cli) {
   std::string unknown = selection.unknownSelector();
   if (!unknown.empty())
     return fail("'" + unknown + "' names no rule (see capcycle rules)");
-  std::vector<std::string> modelFiles =
-      ApiModels::filesIn(cli.modelsDir.empty() ? CAPCYCLE_MODELS_DIR : cli.modelsDir);
-  llvm::append_range(modelFiles, config->models);
-  llvm::append_range(modelFiles, cli.modelFiles);
-  auto models = ApiModels::load(modelFiles);
+  std::vector<std::string> userModelFiles;
+  auto models = loadProjectModels(cli, *config, userModelFiles);
   if (!models)
     return fail(models.takeError());
   std::optional<Baseline> baseline;
@@ -233,6 +262,9 @@ int runScan(const CommandLine &cli) {
   if (!facts)
     return fail(facts.takeError());
 
+  if (!userModelFiles.empty())
+    llvm::append_range(facts->notifications,
+                       unmatchedModelWarnings(measureModelUsage(*facts, *models), userModelFiles));
   ReportInput report{runRules(*facts, *models, selection), std::move(facts->notifications),
                      currentDirectory(), CAPCYCLE_VERSION, /*fingerprints=*/{},
                      /*dropSuppressed=*/cli.dropSuppressed};
@@ -294,6 +326,48 @@ int runFacts(const CommandLine &cli) {
   return ExitClean;
 }
 
+// `capcycle models`: which libraries capcycle recognised in the code, and how much.
+int runModels(const CommandLine &cli) {
+  auto config = projectConfiguration(cli);
+  if (!config)
+    return fail(config.takeError());
+  std::vector<std::string> userModelFiles;
+  auto models = loadProjectModels(cli, *config, userModelFiles);
+  if (!models)
+    return fail(models.takeError());
+  auto facts = gatherFacts(cli, *config);
+  if (!facts)
+    return fail(facts.takeError());
+  std::vector<ModelUsage> usage = measureModelUsage(*facts, *models);
+  ReportInput problems;
+  problems.notifications = std::move(facts->notifications);
+  llvm::append_range(problems.notifications, unmatchedModelWarnings(usage, userModelFiles));
+  writeTextNotifications(problems, llvm::errs(),
+                         {useColor(cli, llvm::sys::Process::StandardErrIsDisplayed())});
+  if (llvm::Error error = emit(cli, [&](llvm::raw_ostream &out) {
+        if (cli.format == OutputFormat::Json) {
+          llvm::json::Array rows;
+          for (const ModelUsage &model : usage)
+            rows.push_back(llvm::json::Object{{"id", model.id},
+                                              {"name", model.name},
+                                              {"file", model.file},
+                                              {"callSites", model.callSites},
+                                              {"cycles", model.cycles}});
+          out << llvm::formatv("{0:2}", llvm::json::Value(std::move(rows))) << "\n";
+          return;
+        }
+        out << llvm::formatv("{0,-24} {1,10}  {2,6}  {3}\n", "MODEL", "CALL SITES", "CYCLES",
+                             "FILE");
+        for (const ModelUsage &model : usage)
+          out << llvm::formatv("{0,-24} {1,10}  {2,6}  {3}\n", model.id, model.callSites,
+                               model.cycles,
+                               model.file.empty() ? "(derived from the scanned sources)"
+                                                  : model.file);
+      }))
+    return fail(std::move(error));
+  return ExitClean;
+}
+
 int runRules(const CommandLine &cli) {
   if (cli.format == OutputFormat::Markdown) {
     writeRulesMarkdown(llvm::outs());
@@ -332,6 +406,7 @@ int main(int argc, char **argv) {
   case Command::Version: llvm::outs() << "capcycle " << CAPCYCLE_VERSION << "\n"; return ExitClean;
   case Command::Rules: return runRules(*cli);
   case Command::Facts: return runFacts(*cli);
+  case Command::Models: return runModels(*cli);
   case Command::Scan: return runScan(*cli);
   }
   return ExitError;

@@ -13,7 +13,7 @@ std::vector<ModelUsage> measureModelUsage(const FactSet &facts, const ApiModels 
   std::vector<ModelUsage> usage;
   usage.reserve(joined.all().size());
   for (const ApiModel &model : joined.all()) {
-    usage.push_back({model.id, model.name, model.file});
+    usage.push_back({model.id, model.name, model.file, !model.connections.empty()});
     byModel[&model] = &usage.back();
   }
   for (const CallbackRegistration &registration : facts.callbackRegistrations)

@@ -12,6 +12,7 @@ namespace capcycle {
 
 struct ModelUsage {
   std::string id, name, file; // file: empty for models derived from the scan's sources
+  bool declaresConnections = false; // a model may only list finalizer-only handles
   unsigned callSites = 0;     // registrations the model says store their callback
   unsigned cycles = 0;        // of those, the ones that close a capture cycle
 };

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 using namespace capcycle::testing;
 
 namespace {
@@ -155,6 +157,72 @@ TEST(ScanCommand, RulesListsTheCatalogue) {
   RunResult version = runCapcycle({"--version"});
   EXPECT_EQ(version.status, 0);
   EXPECT_TRUE(llvm::StringRef(version.out).starts_with("capcycle 0."));
+}
+
+// `capcycle models`: the transcriber example connects two Azure signals in each of its two
+// files (4 call sites) and only transcribe.py's on_transcribed closes a cycle.
+TEST(ModelsCommand, CountsCallSitesAndCyclesPerModel) {
+  RunResult result = runCapcycle({"models", "examples/transcriber", "--format", "json"});
+  EXPECT_EQ(result.status, 0) << result.err;
+  llvm::json::Value rows = parseJson(result.out);
+  ASSERT_NE(rows.getAsArray(), nullptr) << result.out;
+  std::map<std::string, std::pair<int64_t, int64_t>> counts;
+  for (const llvm::json::Value &row : *rows.getAsArray()) {
+    const llvm::json::Object &model = *row.getAsObject();
+    counts[model.getString("id")->str()] = {*model.getInteger("callSites"),
+                                            *model.getInteger("cycles")};
+  }
+  EXPECT_EQ(counts["azure-speech"], (std::pair<int64_t, int64_t>{4, 1}));
+  EXPECT_EQ(counts["qt-pyqt"], (std::pair<int64_t, int64_t>{0, 0}));
+
+  RunResult text = runCapcycle({"models", "examples/transcriber"});
+  EXPECT_EQ(text.status, 0) << text.err;
+  EXPECT_TRUE(llvm::StringRef(text.out).starts_with("MODEL ")) << text.out;
+}
+
+// A model the user adds that matches nothing (here a misspelt class) is a warning; the scan
+// goes on with the shape models, and the correctly spelt model is silent and takes over.
+TEST(ModelsCommand, UserModelThatMatchesNothingIsAWarning) {
+  TempDir temp;
+  auto model = [](const std::string &type) {
+    return "schema_version: 1\n"
+           "id: our-speech\n"
+           "name: our speech module\n"
+           "libraries: [speech]\n"
+           "evidence: written for the test\n"
+           "connections:\n"
+           "  - id: signals\n"
+           "    form: signal-method\n"
+           "    types: [" + type + "]\n"
+           "    names: [connect]\n"
+           "    signals: [transcribed]\n"
+           "    callback_argument: 0\n"
+           "    storage: gc-opaque\n"
+           "    bound_methods: strong\n"
+           "    evidence: the module keeps callbacks in C++\n";
+  };
+  temp.write("misspelt.yaml", model("Transcrber"));
+  temp.write("right.yaml", model("Transcriber"));
+  std::string client = "examples/speech/leaking_client.py";
+
+  RunResult misspelt = runCapcycle({"scan", client, "--models", temp.file("misspelt.yaml")});
+  EXPECT_EQ(misspelt.status, 1) << misspelt.err;
+  EXPECT_EQ(misspelt.err, "capcycle: warning: " + temp.file("misspelt.yaml") +
+                              ": API model 'our-speech' matched no call site of the scan "
+                              "(check its types, names and libraries)\n");
+  EXPECT_NE(misspelt.out.find("assumed from the shape of the call"), std::string::npos)
+      << misspelt.out;
+
+  RunResult right = runCapcycle({"scan", client, "--models", temp.file("right.yaml")});
+  EXPECT_EQ(right.status, 1) << right.err;
+  EXPECT_EQ(right.err, "");
+  EXPECT_NE(right.out.find("where the garbage collector cannot see it (our speech module)"),
+            std::string::npos)
+      << right.out;
+
+  RunResult listed = runCapcycle({"models", client, "--models", temp.file("misspelt.yaml")});
+  EXPECT_EQ(listed.status, 0);
+  EXPECT_NE(listed.err.find("matched no call site"), std::string::npos) << listed.err;
 }
 
 } // namespace
