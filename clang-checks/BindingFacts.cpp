@@ -25,7 +25,6 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
-#include "llvm/Support/Timer.h"
 #include "llvm/Support/VirtualFileSystem.h"
 
 #include <algorithm>
@@ -304,8 +303,6 @@ UnitAnalysis analyzeContained(const TranslationUnitJob &job, std::vector<std::st
   llvm::CrashRecoveryContext recovery;
   if (recovery.RunSafely([&] { analysis = analyzeCatching(job, std::move(arguments)); }))
     return analysis;
-  // Timers the crash left running would print their report at exit, on the user's stderr.
-  llvm::TimerGroup::clearAll();
   UnitAnalysis crashed; // whatever the unit produced before the crash is not to be trusted
   crashed.facts.notifications.push_back(errorAbout(
       job.paths.mainFile, "clang crashed while analysing this file; its C++ facts are missing"));

@@ -13,7 +13,8 @@ usage:
                  [--models FILE] [--baseline FILE] [--fail-on LEVEL] [--exit-zero]
                  [--quiet] [--statistics] [--warn-unused-ignores] [--drop-suppressed]
                  [-j N] [--no-cache] [-- CLANG_FLAGS...]
-  capcycle facts [PATH...] [-p BUILD_DIR] [-o FILE] [-j N] [--no-cache] [-- CLANG_FLAGS...]
+  capcycle facts [PATH...] [-p BUILD_DIR] [-o FILE] [-j N] [--no-cache]
+                 [--config FILE | --no-config] [-- CLANG_FLAGS...]
   capcycle models [PATH...] [-p BUILD_DIR] [--format text|json] [--config FILE | --no-config]
                  [--models FILE] [--models-dir D] [-j N] [--no-cache] [-- CLANG_FLAGS...]
   capcycle rules [--format text|json|markdown]
@@ -158,10 +159,10 @@ private:
                        [&](llvm::StringRef v) { return out.modelsDir = v.str(), ok(); });
     if (out.command == Command::Scan && arg == "--exit-zero")
       return out.exitZero = true, ok();
-    if (modelling && is(arg, "--config"))
+    if (scanning && is(arg, "--config"))
       return withValue(arg, "--config",
                        [&](llvm::StringRef v) { return out.configFile = v.str(), ok(); });
-    if (modelling && arg == "--no-config")
+    if (scanning && arg == "--no-config")
       return out.noConfig = true, ok();
     if (out.command == Command::Scan && is(arg, "--baseline"))
       return withValue(arg, "--baseline",

@@ -103,7 +103,7 @@ FactSet analyzeCpp(const CommandLine &cli, const std::vector<std::string> &files
 }
 
 // `scanned` receives the files read directly (not those of a compile database).
-llvm::Expected<FactSet> gatherFacts(const CommandLine &cli, const Configuration &config = {},
+llvm::Expected<FactSet> gatherFacts(const CommandLine &cli, const Configuration &config,
                                     std::vector<std::string> *scanned = nullptr) {
   auto sources = collectSourceFiles(cli.paths);
   if (!sources)
@@ -316,7 +316,11 @@ int runScan(const CommandLine &cli) {
 }
 
 int runFacts(const CommandLine &cli) {
-  auto facts = gatherFacts(cli);
+  // The configuration's exclude and compile-database apply, as for scan.
+  auto config = projectConfiguration(cli);
+  if (!config)
+    return fail(config.takeError());
+  auto facts = gatherFacts(cli, *config);
   if (!facts)
     return fail(facts.takeError());
   if (llvm::Error error = emit(cli, [&](llvm::raw_ostream &out) {
