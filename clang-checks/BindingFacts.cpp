@@ -6,6 +6,7 @@
 #include "CPythonTypeCollector.h"
 #include "CallableStoreCollector.h"
 #include "CustomTypeSetupCollector.h"
+#include "ModuleHandOffCollector.h"
 #include "FactLocation.h"
 #include "FactsCache.h"
 #include "FirstErrorRecorder.h"
@@ -250,6 +251,7 @@ UnitAnalysis analyzeTranslationUnit(const TranslationUnitJob &job,
   // Every collector registers its matchers on one MatchFinder: the AST is walked once.
   clang::ast_matchers::MatchFinder finder;
   BoundTypeCollector boundTypes(job.paths, facts.boundTypes);
+  ModuleHandOffCollector moduleHandOffs(job.paths, facts.moduleHandOffs);
   BoundMemberCollector boundMembers(job.paths, facts.boundMembers);
   CPythonTypeCollector cpythonTypes(job.paths, facts);
   PythonReferenceCollector pythonReferences(job.paths, facts.pythonReferences);
@@ -257,6 +259,7 @@ UnitAnalysis analyzeTranslationUnit(const TranslationUnitJob &job,
   CallableStoreCollector callableStores(job.paths, facts.callableStores);
   NativeReleaseCollector nativeReleases(job.paths, facts.nativeReleases);
   boundTypes.registerMatchers(finder);
+  moduleHandOffs.registerMatchers(finder);
   boundMembers.registerMatchers(finder);
   cpythonTypes.registerMatchers(finder);
   pythonReferences.registerMatchers(finder);
@@ -342,14 +345,6 @@ std::vector<FactSet> analyzeInParallel(const std::vector<TranslationUnitJob> &jo
   return results;
 }
 
-// The same class can reach the facts twice, e.g. from two compile commands for one file.
-void dropRepeatedBoundTypes(std::vector<BoundType> &boundTypes) {
-  std::vector<BoundType> unique;
-  for (BoundType &type : boundTypes)
-    if (std::find(unique.begin(), unique.end(), type) == unique.end())
-      unique.push_back(std::move(type));
-  boundTypes = std::move(unique);
-}
 } // namespace
 
 FactSet collectBindingFacts(const CppInput &input) {
@@ -371,7 +366,6 @@ FactSet collectBindingFacts(const CppInput &input) {
     facts.notifications.push_back(
         errorAbout(input.buildDir, std::string("internal error: ") + problem.what()));
   }
-  dropRepeatedBoundTypes(facts.boundTypes);
   linkBindingFacts(facts);
   return facts;
 }

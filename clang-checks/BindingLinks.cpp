@@ -1,5 +1,7 @@
 #include "BindingLinks.h"
 
+#include "ModuleScopes.h"
+
 #include "llvm/ADT/STLExtras.h"
 
 #include <algorithm>
@@ -84,9 +86,55 @@ void linkExplicitReleases(FactSet &facts) {
     }
   }
 }
+// The modules a binding function receives: each caller's module, and the submodule it hands
+// on. A chain of binding functions is followed to its module bodies; recursion ends it.
+std::vector<std::string> modulesReceivedBy(const FactSet &facts, const std::string &function,
+                                           std::vector<std::string> &following) {
+  if (std::optional<std::string> module = moduleDefinedBy(function))
+    return {*module};
+  if (llvm::is_contained(following, function))
+    return {};
+  following.push_back(function);
+  std::vector<std::string> modules;
+  for (const ModuleHandOff &handOff : facts.moduleHandOffs) {
+    if (handOff.callee != function)
+      continue;
+    for (const std::string &module : modulesReceivedBy(facts, handOff.caller, following)) {
+      std::string received = submoduleName(module, handOff.submodule);
+      if (!llvm::is_contained(modules, received))
+        modules.push_back(std::move(received));
+    }
+  }
+  following.pop_back();
+  return modules;
+}
+
+// A class bound in a binding function is bound once per module that function receives; with
+// none in the scan its module stays empty (still a class exposed to Python, for CCY20x).
+void linkBoundTypeModules(FactSet &facts) {
+  std::vector<BoundType> linked;
+  for (BoundType &type : facts.boundTypes) {
+    if (type.bindingFunction.empty() || !type.module.empty()) {
+      linked.push_back(std::move(type));
+      continue;
+    }
+    std::vector<std::string> following;
+    std::vector<std::string> modules = modulesReceivedBy(facts, type.bindingFunction, following);
+    if (modules.empty())
+      linked.push_back(type);
+    for (const std::string &module : modules) {
+      linked.push_back(type);
+      linked.back().module = submoduleName(module, type.submodule);
+    }
+  }
+  facts.boundTypes = std::move(linked);
+}
 } // namespace
 
 void linkBindingFacts(FactSet &facts) {
+  dropRepeated(facts.moduleHandOffs);
+  linkBoundTypeModules(facts);
+  dropRepeated(facts.boundTypes);
   dropRepeated(facts.boundMembers);
   dropRepeated(facts.pythonReferences);
   dropRepeated(facts.gcSupport);

@@ -8,6 +8,8 @@ namespace capcycle {
 
 // Drops repeated facts (one header seen from several units), then fills in what needs facts
 // from several collectors:
+// - BoundType::module of a class bound in a binding function: the modules that the
+//   ModuleHandOff facts pass to that function, from PYBIND11_MODULE bodies down;
 // - CallableStore::pythonMethods: the BoundMembers whose cppFunction is the storing function;
 // - PythonReference::owning for a std::function member: a bound Python method stores its
 //   callable there (pybind11's functional caster then keeps the Python callable alive);

@@ -1,8 +1,10 @@
 #include "BoundTypeCollector.h"
 
+#include "CodeNames.h"
+#include "ModuleScopes.h"
+
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclTemplate.h"
-#include "clang/AST/QualTypeNames.h"
 #include "clang/ASTMatchers/ASTMatchers.h"
 
 namespace capcycle {
@@ -10,29 +12,23 @@ namespace capcycle {
 using namespace clang::ast_matchers;
 
 namespace {
-// PYBIND11_MODULE(mod, m) { ... } expands to a definition of `void pybind11_init_mod(module_ &m)`
-// whose body is the user's block.
-constexpr llvm::StringLiteral ModuleInitPrefix = "pybind11_init_";
-
-// The arguments every py::class_ construction we record shares: the class_ specialization,
+// The arguments every py::class_ construction we record shares: the class_ specialization and
 // a string-literal Python name as second argument (which also rules out the copy and move
-// constructors), inside a module body.
+// constructors), in the body of a function.
 auto pybindClassConstruction() {
   return allOf(
       hasType(classTemplateSpecializationDecl(hasName("::pybind11::class_")).bind("class")),
       hasArgument(1, ignoringParenImpCasts(stringLiteral().bind("pythonName"))),
-      hasAncestor(functionDecl(isDefinition(), matchesName("::pybind11_init_[A-Za-z0-9_]+$"))
-                      .bind("moduleInit")));
+      forFunction(functionDecl(isDefinition()).bind("function")));
 }
 
-std::string qualifiedBoundType(const clang::ClassTemplateSpecializationDecl &pybindClass,
-                               const clang::ASTContext &context) {
-  const clang::TemplateArgumentList &arguments = pybindClass.getTemplateArgs();
-  if (arguments.size() == 0 || arguments[0].getKind() != clang::TemplateArgument::Type)
-    return {};
-  // Canonical, so that `py::class_<Alias>` names the class an alias refers to.
-  clang::QualType boundType = arguments[0].getAsType().getCanonicalType();
-  return clang::TypeName::getFullyQualifiedName(boundType, context, context.getPrintingPolicy());
+// Where the class is bound: the module its scope argument names, else (a nested class whose
+// scope is another py::class_) the module of the function it is written in.
+ModuleScope scopeOf(const clang::CXXConstructExpr &construction, const clang::FunctionDecl &function,
+                    const clang::SourceManager &sources, const TranslationUnitPaths &paths) {
+  if (std::optional<ModuleScope> scope = moduleScopeOf(*construction.getArg(0), sources, paths))
+    return *scope;
+  return ModuleScope{functionIdentity(function, sources, paths), ""};
 }
 } // namespace
 
@@ -45,8 +41,10 @@ void BoundTypeCollector::registerMatchers(MatchFinder &finder) {
   // declaration gives the range; `auto cls = py::class_<T>(...)` is a temporary, matched above.
   finder.addMatcher(
       traverse(clang::TK_AsIs,
-               varDecl(hasInitializer(ignoringImplicit(cxxConstructExpr(
-                           unless(cxxTemporaryObjectExpr()), pybindClassConstruction()))))
+               varDecl(hasInitializer(ignoringImplicit(
+                           cxxConstructExpr(unless(cxxTemporaryObjectExpr()),
+                                            pybindClassConstruction())
+                               .bind("construction"))))
                    .bind("variable")),
       this);
 }
@@ -54,24 +52,32 @@ void BoundTypeCollector::registerMatchers(MatchFinder &finder) {
 void BoundTypeCollector::run(const MatchFinder::MatchResult &result) {
   const auto *pybindClass = result.Nodes.getNodeAs<clang::ClassTemplateSpecializationDecl>("class");
   const auto *pythonName = result.Nodes.getNodeAs<clang::StringLiteral>("pythonName");
-  const auto *moduleInit = result.Nodes.getNodeAs<clang::FunctionDecl>("moduleInit");
-  clang::SourceRange written;
+  const auto *function = result.Nodes.getNodeAs<clang::FunctionDecl>("function");
+  const auto *construction = result.Nodes.getNodeAs<clang::CXXConstructExpr>("construction");
+  if (!pybindClass || !pythonName || !function || !construction || construction->getNumArgs() < 2)
+    return;
+  clang::SourceRange written = construction->getSourceRange();
   if (const auto *variable = result.Nodes.getNodeAs<clang::VarDecl>("variable"))
     written = variable->getSourceRange();
-  else if (const auto *construction = result.Nodes.getNodeAs<clang::Expr>("construction"))
-    written = construction->getSourceRange();
-  if (!pybindClass || !pythonName || !moduleInit || written.isInvalid())
+  // pybind11's own bind_vector/bind_map/enum_ construct class_ too; they are not the user's.
+  if (isInBindingLibrary(written.getBegin(), *result.SourceManager))
     return;
   if (!pythonName->isOrdinary() && !pythonName->isUTF8())
     return; // pybind11 takes `const char *`; a wide literal would not have compiled.
 
-  std::string cppType = qualifiedBoundType(*pybindClass, *result.Context);
+  std::string cppType = boundClassOf(*pybindClass, *result.Context);
   std::optional<SourceLocation> location =
       factRange(written, *result.SourceManager, result.Context->getLangOpts(), paths);
-  llvm::StringRef module = moduleInit->getName();
-  if (cppType.empty() || !location || !module.consume_front(ModuleInitPrefix))
+  if (cppType.empty() || !location)
     return;
-  BoundType bound{std::move(cppType), pythonName->getString().str(), module.str(), *location};
+  ModuleScope scope = scopeOf(*construction, *function, *result.SourceManager, paths);
+  BoundType bound{std::move(cppType), pythonName->getString().str(), {}, *location, {}, {}};
+  if (std::optional<std::string> module = moduleDefinedBy(scope.function)) {
+    bound.module = submoduleName(*module, scope.submodule);
+  } else {
+    bound.bindingFunction = std::move(scope.function);
+    bound.submodule = std::move(scope.submodule);
+  }
   // Template instantiations can revisit the same expression.
   if (std::find(out.begin(), out.end(), bound) == out.end())
     out.push_back(std::move(bound));

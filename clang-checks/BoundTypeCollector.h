@@ -10,15 +10,14 @@
 
 namespace capcycle {
 
-// Matches every `py::class_<T, ...>(scope, "Name", ...)` written in the body of a
-// `PYBIND11_MODULE(mod, m)` — as a temporary (`py::class_<T>(m, "T").def(...)`) or as a named
-// variable (`py::class_<T> cls(m, "T");`) — and emits
-// BoundType{fully qualified T, "Name", mod, the range of the py::class_ expression, or of the
-// whole declaration for a variable}.
+// Matches every `py::class_<T, ...>(scope, "Name", ...)` written in a function body — as a
+// temporary (`py::class_<T>(m, "T").def(...)`) or as a named variable (`py::class_<T> cls(m,
+// "T");`) — and emits BoundType{fully qualified T, "Name", module, the range of the py::class_
+// expression, or of the whole declaration for a variable}. In the body of PYBIND11_MODULE(mod, m)
+// the module is `mod` (plus any `def_submodule` names); in a binding function that receives the
+// module as a parameter it is left to the ModuleHandOff facts of its callers (ModuleScopes.h).
 //
-// Not (yet) seen: a class bound in a helper function that the module body calls
-// (`bind_transcriber(m)`), since the module is only known inside the PYBIND11_MODULE body, and
-// a Python name that is not a string literal.
+// Not seen: a Python name that is not a string literal.
 class BoundTypeCollector : public clang::ast_matchers::MatchFinder::MatchCallback {
 public:
   BoundTypeCollector(TranslationUnitPaths paths, std::vector<BoundType> &out)

@@ -19,10 +19,15 @@ Storage storageOf(const FactSet &facts, const std::string &cppType, const std::s
   return reference->traversed ? Storage::GcVisible : Storage::GcOpaque;
 }
 
-const BoundType *boundTypeOf(const FactSet &facts, const std::string &cppType) {
-  auto it = llvm::find_if(facts.boundTypes,
-                          [&](const BoundType &t) { return t.cppType == cppType; });
-  return it == facts.boundTypes.end() ? nullptr : &*it;
+// Where Python finds cppType: one BoundType per module that binds it (a binding function can
+// be called by several). A class whose module the scan does not show is left out: no import
+// can name it.
+std::vector<const BoundType *> importableAs(const FactSet &facts, const std::string &cppType) {
+  std::vector<const BoundType *> found;
+  for (const BoundType &type : facts.boundTypes)
+    if (type.cppType == cppType && !type.module.empty())
+      found.push_back(&type);
+  return found;
 }
 
 std::string storageWords(Storage storage) {
@@ -105,35 +110,36 @@ std::vector<ApiModel> deriveBindingModels(const FactSet &facts) {
 
   // Signals: `owner.<attribute>` returns a member whose class stores callables.
   for (const SignalOwnership &ownership : facts.signalOwnerships) {
-    const BoundType *owner = boundTypeOf(facts, ownership.ownerType);
-    if (!owner)
-      continue;
-    ApiModel &model = modelFor(owner->module);
-    for (const CallableStore &store : facts.callableStores)
-      if (store.cppType == ownership.signalType && !store.pythonMethods.empty())
-        model.connections.push_back(connectionFor(facts, store, "signal-method",
-                                                  {owner->pythonName}, {ownership.pythonAttribute}));
-    for (const BoundMember &member : facts.boundMembers)
-      if (member.cppType == ownership.signalType && isDisconnectName(member.pythonName))
-        model.disconnections.push_back({"signal-method", {owner->pythonName}, {member.pythonName}});
+    for (const BoundType *owner : importableAs(facts, ownership.ownerType)) {
+      ApiModel &model = modelFor(owner->module);
+      for (const CallableStore &store : facts.callableStores)
+        if (store.cppType == ownership.signalType && !store.pythonMethods.empty())
+          model.connections.push_back(connectionFor(
+              facts, store, "signal-method", {owner->pythonName}, {ownership.pythonAttribute}));
+      for (const BoundMember &member : facts.boundMembers)
+        if (member.cppType == ownership.signalType && isDisconnectName(member.pythonName))
+          model.disconnections.push_back(
+              {"signal-method", {owner->pythonName}, {member.pythonName}});
+    }
   }
   // Bound methods of a type that store their callable argument on the object itself.
   for (const CallableStore &store : facts.callableStores) {
-    const BoundType *type = boundTypeOf(facts, store.cppType);
-    if (!type || store.pythonMethods.empty())
+    if (store.pythonMethods.empty())
       continue;
-    modelFor(type->module).connections.push_back(
-        connectionFor(facts, store, "method", {type->pythonName}, {}));
+    for (const BoundType *type : importableAs(facts, store.cppType))
+      modelFor(type->module).connections.push_back(
+          connectionFor(facts, store, "method", {type->pythonName}, {}));
   }
   // Handles only a finalizer releases: no bound method reaches the same release.
   for (const NativeRelease &release : facts.nativeReleases) {
-    const BoundType *type = boundTypeOf(facts, release.cppType);
-    if (!type || !release.finalizer || !release.explicitlyReleasedBy.empty())
+    if (!release.finalizer || !release.explicitlyReleasedBy.empty())
       continue;
-    ApiModel &model = modelFor(type->module);
-    if (!llvm::is_contained(model.finalizerOnlyTypes, type->pythonName)) {
-      model.finalizerOnlyTypes.push_back(type->pythonName);
-      model.finalizerLocations.emplace_back(type->pythonName, release.location);
+    for (const BoundType *type : importableAs(facts, release.cppType)) {
+      ApiModel &model = modelFor(type->module);
+      if (!llvm::is_contained(model.finalizerOnlyTypes, type->pythonName)) {
+        model.finalizerOnlyTypes.push_back(type->pythonName);
+        model.finalizerLocations.emplace_back(type->pythonName, release.location);
+      }
     }
   }
 

@@ -19,6 +19,7 @@ void FactSet::append(FactSet &&other) {
   move(pythonCallableStores, other.pythonCallableStores);
   move(pythonClasses, other.pythonClasses);
   move(boundTypes, other.boundTypes);
+  move(moduleHandOffs, other.moduleHandOffs);
   move(boundMembers, other.boundMembers);
   move(pythonReferences, other.pythonReferences);
   move(gcSupport, other.gcSupport);
@@ -189,13 +190,29 @@ Value toJSON(const BoundType &t) {
   return Object{{"cppType", t.cppType},
                 {"pythonName", t.pythonName},
                 {"module", t.module},
+                {"bindingFunction", t.bindingFunction},
+                {"submodule", t.submodule},
                 {"location", toJSON(t.location)}};
 }
 
 bool fromJSON(const Value &value, BoundType &out, Path path) {
   ObjectMapper m(value, path);
   return m && m.map("cppType", out.cppType) && m.map("pythonName", out.pythonName) &&
-         m.map("module", out.module) && m.map("location", out.location);
+         m.map("module", out.module) && m.map("bindingFunction", out.bindingFunction) &&
+         m.map("submodule", out.submodule) && m.map("location", out.location);
+}
+
+Value toJSON(const ModuleHandOff &h) {
+  return Object{{"caller", h.caller},
+                {"callee", h.callee},
+                {"submodule", h.submodule},
+                {"location", toJSON(h.location)}};
+}
+
+bool fromJSON(const Value &value, ModuleHandOff &out, Path path) {
+  ObjectMapper m(value, path);
+  return m && m.map("caller", out.caller) && m.map("callee", out.callee) &&
+         m.map("submodule", out.submodule) && m.map("location", out.location);
 }
 
 Value toJSON(const BoundMember &b) {
@@ -337,6 +354,7 @@ Value toJSON(const FactSet &f) {
                 {"pythonCallableStores", array(f.pythonCallableStores)},
                 {"pythonClasses", array(f.pythonClasses)},
                 {"boundTypes", array(f.boundTypes)},
+                {"moduleHandOffs", array(f.moduleHandOffs)},
                 {"boundMembers", array(f.boundMembers)},
                 {"pythonReferences", array(f.pythonReferences)},
                 {"gcSupport", array(f.gcSupport)},
@@ -352,7 +370,8 @@ bool fromJSON(const Value &value, FactSet &out, Path path) {
          m.map("finalizerReleases", out.finalizerReleases) &&
          m.map("pythonCallableStores", out.pythonCallableStores) &&
          m.map("pythonClasses", out.pythonClasses) &&
-         m.map("boundTypes", out.boundTypes) && m.map("boundMembers", out.boundMembers) &&
+         m.map("boundTypes", out.boundTypes) && m.map("moduleHandOffs", out.moduleHandOffs) &&
+         m.map("boundMembers", out.boundMembers) &&
          m.map("pythonReferences", out.pythonReferences) && m.map("gcSupport", out.gcSupport) &&
          m.map("callableStores", out.callableStores) &&
          m.map("signalOwnerships", out.signalOwnerships) &&

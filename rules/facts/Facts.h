@@ -133,9 +133,29 @@ struct PythonClass {
 struct BoundType {
   std::string cppType;    // fully qualified, e.g. "speech::Transcriber"
   std::string pythonName; // "Transcriber"
-  std::string module;     // from PYBIND11_MODULE(module, m)
+  // The dotted module the name lives in: PYBIND11_MODULE(module, m), plus the names of
+  // `def_submodule` calls. Empty while only a binding function is known (below), and after
+  // linking when no module body hands its module to that function.
+  std::string module;
   SourceLocation location;
+  // When the class is bound in a function that receives the module (`void bind_audio(py::module_
+  // &m)`): that function, and the submodule path below its module ("" for the module itself,
+  // "io" for `m.def_submodule("io")`). ModuleHandOff facts name the modules it receives.
+  std::string bindingFunction = {};
+  std::string submodule = {};
   friend bool operator==(const BoundType &, const BoundType &) = default;
+};
+
+// A pybind11 module passed to a function that binds into it: `bind_audio(m)` in
+// PYBIND11_MODULE(speech, m) — caller "pybind11_init_speech", callee "bind_audio" — or
+// `bind_io(m.def_submodule("io"))` in a binding function (submodule "io"). Calls chain: the
+// module a binding function receives is its callers' module plus the submodule path.
+struct ModuleHandOff {
+  std::string caller;    // qualified name; a module body is "pybind11_init_<module>"
+  std::string callee;    // qualified name
+  std::string submodule; // below the caller's module; "" for the module itself
+  SourceLocation location; // the call
+  friend bool operator==(const ModuleHandOff &, const ModuleHandOff &) = default;
 };
 
 // The C++ facts below are keyed by `cppType` (the fully qualified C++ class or C struct), so
@@ -240,6 +260,7 @@ struct FactSet {
   std::vector<PythonCallableStore> pythonCallableStores;
   std::vector<PythonClass> pythonClasses;
   std::vector<BoundType> boundTypes;
+  std::vector<ModuleHandOff> moduleHandOffs;
   std::vector<BoundMember> boundMembers;
   std::vector<PythonReference> pythonReferences;
   std::vector<GcSupport> gcSupport;
@@ -257,7 +278,7 @@ const char *levelName(Notification::Level level);
 // The version of the facts' shape and JSON form. Bump it when a fact gains, loses or renames a
 // field, or when what a field means changes: facts stored by an earlier capcycle (the C++ facts
 // cache, clang-checks/FactsCache.h) must then be extracted again, not read in the old shape.
-inline constexpr unsigned FactsFormatVersion = 1;
+inline constexpr unsigned FactsFormatVersion = 2;
 
 // JSON round-trip (the format of `capcycle facts`).
 llvm::json::Value toJSON(const SourceLocation &location);
@@ -270,6 +291,7 @@ llvm::json::Value toJSON(const FinalizerRelease &release);
 llvm::json::Value toJSON(const PythonCallableStore &store);
 llvm::json::Value toJSON(const PythonClass &cls);
 llvm::json::Value toJSON(const BoundType &type);
+llvm::json::Value toJSON(const ModuleHandOff &handOff);
 llvm::json::Value toJSON(const BoundMember &member);
 llvm::json::Value toJSON(const PythonReference &reference);
 llvm::json::Value toJSON(const GcSupport &gc);
@@ -289,6 +311,7 @@ bool fromJSON(const llvm::json::Value &value, FinalizerRelease &out, llvm::json:
 bool fromJSON(const llvm::json::Value &value, PythonCallableStore &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, PythonClass &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, BoundType &out, llvm::json::Path path);
+bool fromJSON(const llvm::json::Value &value, ModuleHandOff &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, BoundMember &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, PythonReference &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, GcSupport &out, llvm::json::Path path);

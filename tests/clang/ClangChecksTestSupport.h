@@ -6,10 +6,22 @@
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <ostream>
 #include <string>
 #include <vector>
+
+namespace capcycle {
+// GoogleTest prints facts in failure messages as their JSON, not as bytes.
+inline void PrintTo(const BoundType &type, std::ostream *out) {
+  *out << llvm::formatv("{0}", toJSON(type)).str();
+}
+inline void PrintTo(const ModuleHandOff &handOff, std::ostream *out) {
+  *out << llvm::formatv("{0}", toJSON(handOff)).str();
+}
+} // namespace capcycle
 
 namespace capcycle::test {
 

@@ -125,7 +125,7 @@ TEST(CollectBindingFacts, CompileDatabaseDrivesTheRun) {
 
   EXPECT_TRUE(facts.notifications.empty()) << facts.notifications.front().message;
   EXPECT_EQ(pythonNames(facts),
-            (std::vector<std::string>{"Transcriber", "Recognizer", "Microphone"}));
+            (std::vector<std::string>{"Engine", "Transcriber", "Recognizer", "Microphone"}));
   // The relative database entry is reported by its absolute path.
   EXPECT_TRUE(hasBoundType(facts, microphoneIn(audio)));
 }

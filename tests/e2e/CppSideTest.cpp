@@ -222,3 +222,72 @@ TEST(CompileDatabaseContext, ConfigurationNamesTheDatabase) {
 }
 
 } // namespace
+
+namespace {
+// A module laid out the way larger pybind11 projects are: the module body in one unit hands a
+// submodule to a binding function defined in another unit (`studio.io.Microphone`).
+const char *const StudioHeader = R"(#pragma once
+#include <pybind11/pybind11.h>
+void bind_devices(pybind11::module_ &m);
+)";
+const char *const StudioModule = R"(#include "studio.h"
+PYBIND11_MODULE(studio, m) {
+  pybind11::module_ io = m.def_submodule("io");
+  bind_devices(io);
+}
+)";
+const char *const StudioDevices = R"(#include "studio.h"
+#include <vector>
+namespace py = pybind11;
+struct LevelSignal {
+  void connect(py::function callback) { callbacks.push_back(callback); }
+  std::vector<py::function> callbacks;
+};
+struct Microphone {
+  LevelSignal level_changed;
+  void stop() {}
+};
+void bind_devices(py::module_ &m) {
+  py::class_<LevelSignal>(m, "LevelSignal").def("connect", &LevelSignal::connect);
+  py::class_<Microphone>(m, "Microphone")
+      .def(py::init<>())
+      .def_property_readonly("level_changed", [](Microphone &mic) -> LevelSignal & {
+        return mic.level_changed;
+      }, py::return_value_policy::reference_internal)
+      .def("stop", &Microphone::stop);
+}
+)";
+const char *const StudioClient = R"(import studio
+
+def record():
+    mic = studio.io.Microphone()
+    mic.level_changed.connect(lambda level: mic.stop())
+)";
+} // namespace
+
+// The class is bound in a function of another unit, in a submodule: the client's
+// `studio.io.Microphone` still joins it (CCY001 with a step in the binding unit). Without the
+// module body's unit, nothing tells the Python name, and the join does not happen.
+TEST(CompileDatabaseContext, ClassesBoundInBindingFunctionsOfOtherUnitsJoin) {
+  TempDir project;
+  project.write("studio.h", StudioHeader);
+  project.write("module.cpp", StudioModule);
+  project.write("devices.cpp", StudioDevices);
+  project.write("client.py", StudioClient);
+  std::string client = project.file("client.py"), devices = project.file("devices.cpp");
+  project.write("compile_commands.json",
+                compileDatabase(project.path(), {project.file("module.cpp"), devices}));
+
+  RunResult joined =
+      runCapcycle({"scan", client, "-p", project.path(), "--no-config", "--format", "json"});
+  EXPECT_EQ(joined.status, 1) << joined.err;
+  EXPECT_EQ(joined.err, "");
+  EXPECT_EQ(findingsOf(joined), std::vector<std::string>{"CCY001 " + client + ":5"}) << joined.out;
+  EXPECT_TRUE(pathVisits(joined, devices)) << joined.out;
+
+  project.write("compile_commands.json", compileDatabase(project.path(), {devices}));
+  RunResult unitAlone =
+      runCapcycle({"scan", client, "-p", project.path(), "--no-config", "--format", "json"});
+  EXPECT_FALSE(llvm::is_contained(findingsOf(unitAlone), "CCY001 " + client + ":5"))
+      << unitAlone.out;
+}

@@ -30,6 +30,8 @@ FactSet sampleFacts() {
   facts.finalizerReleases.push_back({"Handle", "a.py:1:1:Handle", {"a.py", 1, 7, 1, 13},
                                      {"a.py", 3, 9, 3, 30}, "lib.free(self._h)", false, true});
   facts.boundTypes.push_back({"speech::Transcriber", "Transcriber", "speech", {"m.cpp", 20, 3, 20, 50}});
+  facts.boundTypes.push_back({"speech::Microphone", "Microphone", "", {"a.cpp", 4, 3, 4, 40}, "bind_audio", "io"});
+  facts.moduleHandOffs.push_back({"pybind11_init_speech", "bind_audio", "", {"m.cpp", 30, 3, 30, 16}});
   facts.notifications.push_back({Notification::Level::Error, "syntax error", {"b.py", 2, 1, 2, 1}});
   return facts;
 }
@@ -67,8 +69,8 @@ TEST(FactsJson, AppendKeepsOrder) {
   FactSet a = sampleFacts(), b = sampleFacts();
   b.boundTypes[0].pythonName = "Other";
   a.append(std::move(b));
-  ASSERT_EQ(a.boundTypes.size(), 2u);
-  EXPECT_EQ(a.boundTypes[1].pythonName, "Other");
+  ASSERT_EQ(a.boundTypes.size(), 4u);
+  EXPECT_EQ(a.boundTypes[2].pythonName, "Other");
   EXPECT_EQ(a.callbackRegistrations.size(), 2u);
   EXPECT_EQ(a.finalizerReleases.size(), 2u);
 }
