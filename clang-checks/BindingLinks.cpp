@@ -25,10 +25,18 @@ std::vector<std::string> pythonNamesOf(const FactSet &facts, const std::string &
   return names;
 }
 
+// A bound method stores a callable in the member, or Python assigns the member itself
+// (`.def_readwrite("on_done", &Job::on_done)`: `job.on_done = cb` converts cb into it).
 bool storedFromPython(const FactSet &facts, const std::string &cppType, const std::string &member) {
-  return llvm::any_of(facts.callableStores, [&](const CallableStore &store) {
-    return store.cppType == cppType && store.member == member && !store.pythonMethods.empty();
-  });
+  return llvm::any_of(facts.callableStores,
+                      [&](const CallableStore &store) {
+                        return store.cppType == cppType && store.member == member &&
+                               !store.pythonMethods.empty();
+                      }) ||
+         llvm::any_of(facts.boundMembers, [&](const BoundMember &bound) {
+           return bound.cppType == cppType && bound.kind == "readwrite" &&
+                  bound.returnedMember == member;
+         });
 }
 
 // A traversal the GC runs: without Py_TPFLAGS_HAVE_GC tp_traverse is never called.

@@ -171,8 +171,8 @@ private:
                         [&](const Capture &c) { return c.binding.bindingId == bindingId; });
   }
 
-  // Calls on the receiver's root object, and `captured = None`, later in the same function on
-  // every path: the rules decide which of them disconnect.
+  // Calls on the receiver's root object, `captured = None` and `receiver.attribute = None`,
+  // later in the same function on every path: the rules decide which of them disconnect.
   std::vector<CycleBreaker> breakersAfter(const CallbackRegistration &registration) {
     std::vector<CycleBreaker> breakers;
     int scope = siteScopes[&registration - registrations.data()];
@@ -197,9 +197,12 @@ private:
     }
     for (const Site &site : model.assignments()) {
       TSNode left = ts_node_child_by_field_id(site.node, fields().left);
-      if (is(left, kinds().identifier) &&
-          is(ts_node_child_by_field_id(site.node, fields().right), kinds().none))
+      if (!is(ts_node_child_by_field_id(site.node, fields().right), kinds().none))
+        continue;
+      if (is(left, kinds().identifier))
         consider(site, "rebind-none", left);
+      else if (is(left, kinds().attribute))
+        consider(site, "assign-none", left);
     }
     return breakers;
   }

@@ -4,6 +4,7 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <map>
+#include <optional>
 
 namespace capcycle {
 
@@ -61,6 +62,32 @@ ModelConnection connectionFor(const FactSet &facts, const CallableStore &store,
   c.storeDescription = "member '" + store.member + "' of " + store.cppType + " keeps the callable in " +
                        storageWords(c.storage);
   c.evidence = "derived from the scanned C++ (" + store.cppFunction + ")";
+  return c;
+}
+
+// A `.def_readwrite` attribute whose member holds one callable (py::function, py::object,
+// std::function): assigning a callback to it from Python stores it in C++. A container member
+// is assigned a converted copy of a whole list, which is not how callbacks are registered.
+std::optional<ModelConnection> attributeConnectionFor(const FactSet &facts,
+                                                      const BoundMember &member) {
+  if (member.kind != "readwrite")
+    return std::nullopt;
+  auto reference = llvm::find_if(facts.pythonReferences, [&](const PythonReference &r) {
+    return r.cppType == member.cppType && r.member == member.returnedMember;
+  });
+  if (reference == facts.pythonReferences.end() || !reference->container.empty() ||
+      !reference->owning)
+    return std::nullopt;
+  ModelConnection c;
+  c.id = member.cppType + "::" + member.returnedMember;
+  c.form = "attribute-assignment";
+  c.names = {member.pythonName};
+  c.storage = storageOf(facts, member.cppType, member.returnedMember);
+  c.weakBoundMethods = false;
+  c.storeLocation = reference->location;
+  c.storeDescription = "member '" + member.returnedMember + "' of " + member.cppType +
+                       " keeps the callable in " + storageWords(c.storage);
+  c.evidence = "derived from the scanned C++ (def_readwrite '" + member.pythonName + "')";
   return c;
 }
 
@@ -129,6 +156,16 @@ std::vector<ApiModel> deriveBindingModels(const FactSet &facts) {
     for (const BoundType *type : importableAs(facts, store.cppType))
       modelFor(type->module).connections.push_back(
           connectionFor(facts, store, "method", {type->pythonName}, {}));
+  }
+  // Members Python assigns a callable to: `job.on_done = cb`.
+  for (const BoundMember &member : facts.boundMembers) {
+    std::optional<ModelConnection> connection = attributeConnectionFor(facts, member);
+    if (!connection)
+      continue;
+    for (const BoundType *type : importableAs(facts, member.cppType)) {
+      modelFor(type->module).connections.push_back(*connection);
+      modelFor(type->module).connections.back().types = {type->pythonName};
+    }
   }
   // Handles only a finalizer releases: no bound method reaches the same release.
   for (const NativeRelease &release : facts.nativeReleases) {

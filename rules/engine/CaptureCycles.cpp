@@ -25,11 +25,24 @@ const Capture *closingCapture(const CallbackRegistration &registration,
   return nullptr;
 }
 
+// `job.on_done = None` after `job.on_done = cb`: the attribute that stored the callback no
+// longer does.
+bool assignsNoneToTheStorage(const ConnectionMatch &match, const ObjectPath &target) {
+  if (match.connection->form != "attribute-assignment" ||
+      target.root.bindingId != match.owner.root.bindingId ||
+      target.attributes.size() != match.owner.attributes.size() + 1)
+    return false;
+  return isPrefix(match.owner.attributes, target.attributes) &&
+         target.attributes.back() == match.link;
+}
+
 bool isBroken(const ApiModels &models, const ConnectionMatch &match, const Capture &capture,
               const std::vector<CycleBreaker> &breakers) {
   return llvm::any_of(breakers, [&](const CycleBreaker &breaker) {
     if (breaker.kind == "rebind-none")
       return breaker.target.root.bindingId == capture.binding.bindingId;
+    if (breaker.kind == "assign-none")
+      return assignsNoneToTheStorage(match, breaker.target);
     return models.disconnects(match, breaker);
   });
 }

@@ -65,8 +65,9 @@ using CaptureSet = std::vector<Capture>;
 // registration in the same function: in a `finally` block or unconditionally at the top level
 // of the function body.
 struct CycleBreaker {
-  std::string kind;    // call | rebind-none
-  ObjectPath target;   // call: the called function `t.transcribed.disconnect_all`; rebind: `t`
+  std::string kind;    // call | rebind-none | assign-none
+  ObjectPath target;   // call: the called function `t.transcribed.disconnect_all`; rebind: `t`;
+                       // assign-none: the attribute `client.on_message`
   SourceLocation location;
   friend bool operator==(const CycleBreaker &, const CycleBreaker &) = default;
 };

@@ -44,6 +44,8 @@ struct CrossFixture {
   // longer life than CPython shows, "FN": a shorter one). The test then asserts the
   // disagreement, so fixing the analyzer makes it fail until the mark is removed.
   const char *known = "";
+  // The C++ of another fixture whose module this client imports; by default <name>.cpp.
+  const char *cppName = nullptr;
 };
 
 std::ostream &operator<<(std::ostream &out, const CrossFixture &fixture) {
@@ -60,10 +62,17 @@ const CrossFixture kFixtures[] = {
      "(f) tp_traverse on the signal's type, signal held by value in a type without GC support"},
     {"finalizer_pinned", true,
      "(g) Python subclass of a type whose destructor alone frees its buffer, pure-Python signal"},
+    {"readwrite_function", true, "(h) callback assigned to a def_readwrite py::function member"},
+    {"readwrite_std_function", true,
+     "(i) callback assigned to a def_readwrite std::function member (functional caster)"},
+    {"readwrite_cleared", true, "(j) the attribute of (i) set back to None before returning", "",
+     "readwrite_std_function"},
 };
 
 std::string clientOf(const CrossFixture &f) { return std::string(kFixtureDir) + f.name + "_client.py"; }
-std::string cppOf(const CrossFixture &f) { return std::string(kFixtureDir) + f.name + ".cpp"; }
+std::string cppOf(const CrossFixture &f) {
+  return std::string(kFixtureDir) + (f.cppName ? f.cppName : f.name) + ".cpp";
+}
 
 // Rule ids by (file, line), the same findings as "CCY101 (note)" for messages, and what the
 // cycle findings say of collectability.
@@ -99,18 +108,19 @@ std::string rulesAt(const FindingTable &table, const FindingKey &key) {
   return all;
 }
 
-// The 1-based line of the client's one connect call (`x.connect(` at the call site, not the
-// `def connect(` of a Python signal class).
+// The 1-based line of the client's one registration: a connect call (`x.connect(` at the call
+// site, not the `def connect(` of a Python signal class) or a lambda assigned to an attribute
+// (`job.on_done = lambda ...`).
 unsigned connectLine(const std::string &client) {
   llvm::SmallVector<llvm::StringRef> lines;
   llvm::StringRef(readFile(client)).split(lines, '\n');
   unsigned found = 0;
   for (size_t i = 0; i < lines.size(); ++i)
-    if (lines[i].contains(".connect(")) {
-      EXPECT_EQ(found, 0u) << client << " has more than one connect call";
+    if (lines[i].contains(".connect(") || lines[i].contains(" = lambda")) {
+      EXPECT_EQ(found, 0u) << client << " has more than one registration";
       found = unsigned(i + 1);
     }
-  EXPECT_NE(found, 0u) << client << " has no connect call";
+  EXPECT_NE(found, 0u) << client << " has no registration";
   return found;
 }
 

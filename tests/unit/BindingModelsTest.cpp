@@ -112,3 +112,50 @@ TEST(BindingModels, DisconnectAllInFinallyBreaksIt) {
 }
 
 } // namespace
+
+namespace {
+// jobs.Job exposes four members with .def_readwrite: a py::function and a std::function a
+// Python callable was assigned to, a py::handle (borrowed), and a vector of py::function.
+FactSet jobsModule() {
+  FactSet facts;
+  facts.boundTypes = {{"jobs::Job", "Job", "jobs", at("jobs.cpp", 40)}};
+  auto readwrite = [](const char *member, unsigned line) {
+    return BoundMember{"jobs::Job", member, "readwrite", std::string("jobs::Job::") + member,
+                       member, "", at("jobs.cpp", line)};
+  };
+  facts.boundMembers = {readwrite("on_done", 41), readwrite("on_progress", 42),
+                        readwrite("owner", 43), readwrite("listeners", 44)};
+  facts.pythonReferences = {
+      {"jobs::Job", "on_done", "pybind11::function", "", true, false, at("jobs.cpp", 10)},
+      {"jobs::Job", "on_progress", "std::function", "", true, true, at("jobs.cpp", 11)},
+      {"jobs::Job", "owner", "pybind11::handle", "", false, false, at("jobs.cpp", 12)},
+      {"jobs::Job", "listeners", "pybind11::function", "std::vector", true, false,
+       at("jobs.cpp", 13)}};
+  return facts;
+}
+} // namespace
+
+// `job.on_done = cb` stores cb where the member's storage says; a borrowed handle keeps nothing
+// alive and a container attribute is assigned a converted copy of a list: no connection.
+TEST(BindingModels, ReadwriteCallableMembersAreAttributeConnections) {
+  std::vector<ApiModel> models = deriveBindingModels(jobsModule());
+  ASSERT_EQ(models.size(), 1u);
+  const std::vector<ModelConnection> &connections = models[0].connections;
+  ASSERT_EQ(connections.size(), 2u);
+  EXPECT_EQ(connections[0].form, "attribute-assignment");
+  EXPECT_EQ(connections[0].types, std::vector<std::string>{"Job"});
+  EXPECT_EQ(connections[0].names, std::vector<std::string>{"on_done"});
+  EXPECT_EQ(connections[0].storage, Storage::GcOpaque);
+  EXPECT_EQ(connections[0].storeLocation, at("jobs.cpp", 10));
+  EXPECT_EQ(connections[1].names, std::vector<std::string>{"on_progress"});
+  EXPECT_EQ(connections[1].storage, Storage::GcVisible);
+}
+
+// A class bound in a binding function that no module body of the scan reaches has no Python
+// name to import: it makes no model.
+TEST(BindingModels, ClassesWithoutAModuleMakeNoModel) {
+  FactSet facts = jobsModule();
+  facts.boundTypes[0].module = "";
+  facts.boundTypes[0].bindingFunction = "bind_jobs";
+  EXPECT_TRUE(deriveBindingModels(facts).empty());
+}
