@@ -12,6 +12,7 @@
 #include "FirstErrorRecorder.h"
 #include "NativeReleaseCollector.h"
 #include "PythonReferenceCollector.h"
+#include "UnknownFlags.h"
 
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Basic/FileManager.h"
@@ -207,7 +208,8 @@ clang::tooling::ArgumentsAdjuster analysisArguments(const std::string &resourceD
       ArgumentInsertPosition::END);
   return combineAdjusters(
       combineAdjusters(getClangStripOutputAdjuster(), getClangStripDependencyFileAdjuster()),
-      combineAdjusters(getClangSyntaxOnlyAdjuster(), ours));
+      combineAdjusters(combineAdjusters(getStripUnknownFlagsAdjuster(), getClangSyntaxOnlyAdjuster()),
+                       ours));
 }
 
 // A file system whose working directory is the command's, without changing the process's.

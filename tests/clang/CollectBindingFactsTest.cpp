@@ -65,6 +65,32 @@ TEST(CollectBindingFacts, SyntaxErrorIsANotificationAndOtherUnitsStillYieldFacts
   EXPECT_TRUE(hasBoundType(facts, BoundType{"Player", "Player", "player", {broken, 9, 3, 9, 34}}));
 }
 
+// A database written by a GCC build: flags only GCC knows are dropped (Clang's driver would
+// reject the unit), the flags Clang knows still apply (the -D the source requires).
+TEST(CollectBindingFacts, GccOnlyFlagsOfTheDatabaseAreDropped) {
+  ScratchDirectory build;
+  std::string source = build.write("gcc_built.cpp", R"(#include <pybind11/pybind11.h>
+#ifndef WITH_MICROPHONE
+#error "the -D of the compile command was dropped"
+#endif
+struct Microphone {};
+PYBIND11_MODULE(gccbuilt, m) { pybind11::class_<Microphone>(m, "Microphone"); }
+)");
+  std::vector<std::string> flags = pybindFlags();
+  for (const char *gccOnly : {"-fipa-pta", "-fconcepts-diagnostics-depth=3",
+                              "-mno-direct-extern-access", "-fno-gnu-unique", "-DWITH_MICROPHONE",
+                              "-flto-partition=none"})
+    flags.push_back(gccOnly);
+  build.write("compile_commands.json",
+              "[" + compileDatabaseEntry(build.path, source, flags) + "]");
+  CppInput input;
+  input.buildDir = build.path;
+  FactSet facts = collectBindingFacts(input);
+
+  EXPECT_TRUE(facts.notifications.empty()) << facts.notifications.front().message;
+  EXPECT_EQ(pythonNames(facts), std::vector<std::string>{"Microphone"});
+}
+
 TEST(CollectBindingFacts, NonexistentFileIsANotification) {
   std::string good = fixture("second_module.cpp");
   FactSet facts = collectBindingFacts(givenFiles({"/nonexistent/missing_bindings.cpp", good}));
