@@ -25,13 +25,20 @@ std::vector<std::string> pythonNamesOf(const FactSet &facts, const std::string &
   return names;
 }
 
-// A bound method stores a callable in the member, or Python assigns the member itself
-// (`.def_readwrite("on_done", &Job::on_done)`: `job.on_done = cb` converts cb into it).
+bool isPropertySetter(const FactSet &facts, const std::string &cppFunction) {
+  return llvm::any_of(facts.boundMembers, [&](const BoundMember &bound) {
+    return !bound.setterFunction.empty() && bound.setterFunction == cppFunction;
+  });
+}
+
+// A bound method or a property setter stores a callable in the member, or Python assigns the
+// member itself (`.def_readwrite("on_done", &Job::on_done)`: `job.on_done = cb` converts cb).
 bool storedFromPython(const FactSet &facts, const std::string &cppType, const std::string &member) {
   return llvm::any_of(facts.callableStores,
                       [&](const CallableStore &store) {
                         return store.cppType == cppType && store.member == member &&
-                               !store.pythonMethods.empty();
+                               (!store.pythonMethods.empty() ||
+                                isPropertySetter(facts, store.cppFunction));
                       }) ||
          llvm::any_of(facts.boundMembers, [&](const BoundMember &bound) {
            return bound.cppType == cppType && bound.kind == "readwrite" &&

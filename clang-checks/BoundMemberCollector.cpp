@@ -74,7 +74,7 @@ void BoundMemberCollector::run(const MatchFinder::MatchResult &result) {
   const clang::Decl *bound = boundDeclaration(call->getArg(1));
   std::optional<SourceLocation> location =
       factRange(name->getSourceRange(), *result.SourceManager, result.Context->getLangOpts(), paths);
-  if (!bound || !location)
+  if (!location)
     return;
 
   BoundMember member;
@@ -82,16 +82,20 @@ void BoundMemberCollector::run(const MatchFinder::MatchResult &result) {
   member.pythonName = name->getString().str();
   member.kind = memberKind(method->getName());
   member.location = *location;
-  if (const auto *field = llvm::dyn_cast<clang::FieldDecl>(bound)) {
+  if (method->getName() == "def_property" && call->getNumArgs() >= 3)
+    if (const auto *setter =
+            llvm::dyn_cast_or_null<clang::FunctionDecl>(boundDeclaration(call->getArg(2))))
+      member.setterFunction = functionIdentity(*setter, *result.SourceManager, paths);
+  if (const auto *field = llvm::dyn_cast_or_null<clang::FieldDecl>(bound)) {
     member.cppFunction = field->getQualifiedNameAsString();
     describeReturnedMember(*field, member);
-  } else if (const auto *function = llvm::dyn_cast<clang::FunctionDecl>(bound)) {
+  } else if (const auto *function = llvm::dyn_cast_or_null<clang::FunctionDecl>(bound)) {
     const clang::FunctionDecl *definition = function->getDefinition();
     member.cppFunction = functionIdentity(*function, *result.SourceManager, paths);
     if (const clang::FieldDecl *field = definition ? returnedMember(*definition) : nullptr)
       describeReturnedMember(*field, member);
-  } else {
-    return;
+  } else if (member.setterFunction.empty()) {
+    return; // a write-only property (`nullptr` getter) still has its setter
   }
   if (member.cppType.empty())
     return;

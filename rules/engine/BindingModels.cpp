@@ -4,7 +4,6 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <map>
-#include <optional>
 
 namespace capcycle {
 
@@ -65,30 +64,49 @@ ModelConnection connectionFor(const FactSet &facts, const CallableStore &store,
   return c;
 }
 
-// A `.def_readwrite` attribute whose member holds one callable (py::function, py::object,
-// std::function): assigning a callback to it from Python stores it in C++. A container member
-// is assigned a converted copy of a whole list, which is not how callbacks are registered.
-std::optional<ModelConnection> attributeConnectionFor(const FactSet &facts,
-                                                      const BoundMember &member) {
-  if (member.kind != "readwrite")
-    return std::nullopt;
-  auto reference = llvm::find_if(facts.pythonReferences, [&](const PythonReference &r) {
-    return r.cppType == member.cppType && r.member == member.returnedMember;
-  });
-  if (reference == facts.pythonReferences.end() || !reference->container.empty() ||
-      !reference->owning)
-    return std::nullopt;
+// `obj.<attribute> = cb` stores cb in `member` of cppType.
+ModelConnection attributeConnection(const FactSet &facts, const BoundMember &attribute,
+                                    const std::string &cppType, const std::string &member,
+                                    const SourceLocation &storeLocation, std::string evidence) {
   ModelConnection c;
-  c.id = member.cppType + "::" + member.returnedMember;
+  c.id = cppType + "::" + member;
   c.form = "attribute-assignment";
-  c.names = {member.pythonName};
-  c.storage = storageOf(facts, member.cppType, member.returnedMember);
+  c.names = {attribute.pythonName};
+  c.storage = storageOf(facts, cppType, member);
   c.weakBoundMethods = false;
-  c.storeLocation = reference->location;
-  c.storeDescription = "member '" + member.returnedMember + "' of " + member.cppType +
-                       " keeps the callable in " + storageWords(c.storage);
-  c.evidence = "derived from the scanned C++ (def_readwrite '" + member.pythonName + "')";
+  c.storeLocation = storeLocation;
+  c.storeDescription =
+      "member '" + member + "' of " + cppType + " keeps the callable in " + storageWords(c.storage);
+  c.evidence = std::move(evidence);
   return c;
+}
+
+// The attribute connections of one BoundMember:
+// - `.def_readwrite` of a member holding one callable (py::function, py::object,
+//   std::function). A container member is assigned a converted copy of a whole list, which is
+//   not how callbacks are registered;
+// - `.def_property` whose setter stores its callable argument in a member (CallableStore).
+std::vector<ModelConnection> attributeConnectionsOf(const FactSet &facts,
+                                                    const BoundMember &attribute) {
+  std::vector<ModelConnection> connections;
+  if (attribute.kind == "readwrite") {
+    auto reference = llvm::find_if(facts.pythonReferences, [&](const PythonReference &r) {
+      return r.cppType == attribute.cppType && r.member == attribute.returnedMember;
+    });
+    if (reference != facts.pythonReferences.end() && reference->container.empty() &&
+        reference->owning)
+      connections.push_back(attributeConnection(
+          facts, attribute, attribute.cppType, attribute.returnedMember, reference->location,
+          "derived from the scanned C++ (def_readwrite '" + attribute.pythonName + "')"));
+  }
+  if (!attribute.setterFunction.empty())
+    for (const CallableStore &store : facts.callableStores)
+      if (store.cppFunction == attribute.setterFunction)
+        connections.push_back(attributeConnection(
+            facts, attribute, store.cppType, store.member, store.location,
+            "derived from the scanned C++ (the setter " + store.cppFunction + " of property '" +
+                attribute.pythonName + "')"));
+  return connections;
 }
 
 // Classes of the scanned Python that keep a callable argument on the instance. Their types are
@@ -158,15 +176,12 @@ std::vector<ApiModel> deriveBindingModels(const FactSet &facts) {
           connectionFor(facts, store, "method", {type->pythonName}, {}));
   }
   // Members Python assigns a callable to: `job.on_done = cb`.
-  for (const BoundMember &member : facts.boundMembers) {
-    std::optional<ModelConnection> connection = attributeConnectionFor(facts, member);
-    if (!connection)
-      continue;
-    for (const BoundType *type : importableAs(facts, member.cppType)) {
-      modelFor(type->module).connections.push_back(*connection);
-      modelFor(type->module).connections.back().types = {type->pythonName};
-    }
-  }
+  for (const BoundMember &member : facts.boundMembers)
+    for (ModelConnection &connection : attributeConnectionsOf(facts, member))
+      for (const BoundType *type : importableAs(facts, member.cppType)) {
+        connection.types = {type->pythonName};
+        modelFor(type->module).connections.push_back(connection);
+      }
   // Handles only a finalizer releases: no bound method reaches the same release.
   for (const NativeRelease &release : facts.nativeReleases) {
     if (!release.finalizer || !release.explicitlyReleasedBy.empty())

@@ -222,6 +222,7 @@ Value toJSON(const BoundMember &b) {
                 {"cppFunction", b.cppFunction},
                 {"returnedMember", b.returnedMember},
                 {"returnedMemberType", b.returnedMemberType},
+                {"setterFunction", b.setterFunction},
                 {"location", toJSON(b.location)}};
 }
 
@@ -230,7 +231,8 @@ bool fromJSON(const Value &value, BoundMember &out, Path path) {
   return m && m.map("cppType", out.cppType) && m.map("pythonName", out.pythonName) &&
          m.map("kind", out.kind) && m.map("cppFunction", out.cppFunction) &&
          m.map("returnedMember", out.returnedMember) &&
-         m.map("returnedMemberType", out.returnedMemberType) && m.map("location", out.location);
+         m.map("returnedMemberType", out.returnedMemberType) &&
+         m.map("setterFunction", out.setterFunction) && m.map("location", out.location);
 }
 
 Value toJSON(const PythonReference &r) {

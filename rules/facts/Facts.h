@@ -170,11 +170,15 @@ struct BoundMember {
   std::string cppType;
   std::string pythonName;         // the attribute: "connect", "recognized"
   std::string kind;               // "method" | "static-method" | "property" | "readonly" | "readwrite" | "getset"
-  std::string cppFunction;        // the method/getter; for readonly/readwrite the member itself
+  std::string cppFunction;        // the method/getter ("" for a property without one); for
+                                  // readonly/readwrite the member itself
   std::string returnedMember;     // a member of cppType the attribute returns by reference or
                                   // pointer (or exposes, for readonly/readwrite); else empty
   std::string returnedMemberType; // that member's class, fully qualified
   SourceLocation location;        // the Python name literal
+  // For a property with a setter (`.def_property("on_done", getter, setter)`): the setter, as
+  // cppFunction names functions. Python's `obj.on_done = cb` calls it.
+  std::string setterFunction = {};
   friend bool operator==(const BoundMember &, const BoundMember &) = default;
 };
 

@@ -67,6 +67,7 @@ const CrossFixture kFixtures[] = {
      "(i) callback assigned to a def_readwrite std::function member (functional caster)"},
     {"readwrite_cleared", true, "(j) the attribute of (i) set back to None before returning", "",
      "readwrite_std_function"},
+    {"property_setter", true, "(k) callback assigned to a def_property whose setter stores it"},
 };
 
 std::string clientOf(const CrossFixture &f) { return std::string(kFixtureDir) + f.name + "_client.py"; }

@@ -159,3 +159,28 @@ TEST(BindingModels, ClassesWithoutAModuleMakeNoModel) {
   facts.boundTypes[0].bindingFunction = "bind_jobs";
   EXPECT_TRUE(deriveBindingModels(facts).empty());
 }
+
+// `.def_property("on_timeout", getter, setter)`: assigning the attribute calls the setter, which
+// stores its callable in `on_timeout_` (a CallableStore no Python method reaches).
+TEST(BindingModels, PropertySettersThatStoreACallableAreAttributeConnections) {
+  FactSet facts;
+  facts.boundTypes = {{"timers::Timer", "Timer", "timers", at("timers.cpp", 40)}};
+  BoundMember property{"timers::Timer", "on_timeout", "property", "timers::Timer::on_timeout",
+                       "", "", at("timers.cpp", 41)};
+  property.setterFunction = "timers::Timer::set_on_timeout";
+  facts.boundMembers = {property};
+  facts.pythonReferences = {{"timers::Timer", "on_timeout_", "pybind11::function", "", true,
+                             false, at("timers.cpp", 20)}};
+  facts.callableStores = {{"timers::Timer", "on_timeout_", "timers::Timer::set_on_timeout", {},
+                           at("timers.cpp", 12)}};
+
+  std::vector<ApiModel> models = deriveBindingModels(facts);
+  ASSERT_EQ(models.size(), 1u);
+  ASSERT_EQ(models[0].connections.size(), 1u);
+  const ModelConnection &connection = models[0].connections[0];
+  EXPECT_EQ(connection.form, "attribute-assignment");
+  EXPECT_EQ(connection.types, std::vector<std::string>{"Timer"});
+  EXPECT_EQ(connection.names, std::vector<std::string>{"on_timeout"});
+  EXPECT_EQ(connection.storage, Storage::GcOpaque);
+  EXPECT_EQ(connection.storeLocation, at("timers.cpp", 12));
+}
