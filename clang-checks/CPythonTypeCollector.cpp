@@ -151,6 +151,7 @@ void CPythonTypeCollector::emitType(const TypeSlots &slots, const clang::VarDecl
   emitGcSupport(slots, cppType, *location, result);
   emitTableMembers(slots.methods, "method", cppType, result);
   emitTableMembers(slots.getset, "getset", cppType, result);
+  emitObjectMembers(slots.members, cppType, result);
   if (const clang::FunctionDecl *dealloc = definitionOf(slots.dealloc))
     addNativeReleases(*dealloc, /*finalizer=*/true, result, paths, out.nativeReleases);
 }
@@ -183,6 +184,48 @@ void CPythonTypeCollector::emitGcSupport(const TypeSlots &slots, const std::stri
     out.gcSupport.push_back(std::move(gc));
 }
 
+// PyMemberDef `{"on_done", T_OBJECT_EX, offsetof(Job, on_done), 0, doc}`: Python reads the
+// member, and assigns it unless READONLY. Only object members can hold a callable.
+void CPythonTypeCollector::emitObjectMembers(const clang::VarDecl *table, const std::string &cppType,
+                                             const MatchFinder::MatchResult &result) {
+  // structmember.h / descrobject.h: T_OBJECT = Py_T_OBJECT = 6, T_OBJECT_EX = Py_T_OBJECT_EX =
+  // 16, READONLY = Py_READONLY = 1 (stable ABI values).
+  constexpr int64_t ObjectMember = 6, ObjectMemberEx = 16, ReadOnly = 1;
+  const clang::InitListExpr *entries = arrayInitializer(table);
+  if (!entries)
+    return;
+  auto integer = [&](const clang::Expr *value) -> std::optional<int64_t> {
+    clang::Expr::EvalResult evaluated;
+    if (!value || value->isValueDependent() || !value->EvaluateAsInt(evaluated, *result.Context))
+      return std::nullopt;
+    return evaluated.Val.getInt().getExtValue();
+  };
+  for (const clang::Expr *entry : entries->inits()) {
+    const clang::InitListExpr *fields = semanticInitializer(entry);
+    if (!fields || fields->getNumInits() < 3 || !fields->getInit(0))
+      continue; // the {NULL} sentinel
+    const auto *name = llvm::dyn_cast<clang::StringLiteral>(fields->getInit(0)->IgnoreParenImpCasts());
+    const auto *offset = llvm::dyn_cast<clang::OffsetOfExpr>(fields->getInit(2)->IgnoreParenCasts());
+    std::optional<int64_t> type = integer(fields->getInit(1));
+    if (!name || !offset || !type || (*type != ObjectMember && *type != ObjectMemberEx) ||
+        offset->getNumComponents() != 1 ||
+        offset->getComponent(0).getKind() != clang::OffsetOfNode::Field)
+      continue;
+    std::optional<int64_t> flags =
+        fields->getNumInits() >= 4 ? integer(fields->getInit(3)) : std::optional<int64_t>(0);
+    std::optional<SourceLocation> location = factRange(
+        name->getSourceRange(), *result.SourceManager, result.Context->getLangOpts(), paths);
+    if (!flags || !location)
+      continue;
+    const clang::FieldDecl *field = offset->getComponent(0).getField();
+    bool readOnly = (*flags & ReadOnly) != 0;
+    out.boundMembers.push_back({cppType, name->getString().str(),
+                                readOnly ? "readonly" : "readwrite",
+                                field->getQualifiedNameAsString(), field->getName().str(), "",
+                                *location});
+  }
+}
+
 void CPythonTypeCollector::emitTableMembers(const clang::VarDecl *table, llvm::StringRef kind,
                                             const std::string &cppType,
                                             const MatchFinder::MatchResult &result) {
@@ -195,15 +238,22 @@ void CPythonTypeCollector::emitTableMembers(const clang::VarDecl *table, llvm::S
       continue; // the {NULL} sentinel
     const auto *name = llvm::dyn_cast<clang::StringLiteral>(fields->getInit(0)->IgnoreParenImpCasts());
     const clang::FunctionDecl *function = tableFunction(fields->getInit(1));
-    if (!name || !function)
+    // A PyGetSetDef's setter: `obj.name = value` calls it.
+    const clang::FunctionDecl *setter = kind == "getset" && fields->getNumInits() >= 3
+                                            ? tableFunction(fields->getInit(2))
+                                            : nullptr;
+    if (!name || (!function && !setter))
       continue;
     std::optional<SourceLocation> location = factRange(
         name->getSourceRange(), *result.SourceManager, result.Context->getLangOpts(), paths);
     if (!location)
       continue;
-    out.boundMembers.push_back({cppType, name->getString().str(), kind.str(),
-                                functionIdentity(*function, *result.SourceManager, paths), "", "",
-                                *location});
+    BoundMember member{cppType, name->getString().str(), kind.str(),
+                       function ? functionIdentity(*function, *result.SourceManager, paths) : "",
+                       "", "", *location};
+    if (setter)
+      member.setterFunction = functionIdentity(*setter, *result.SourceManager, paths);
+    out.boundMembers.push_back(std::move(member));
     if (const clang::FunctionDecl *method = definitionOf(function); method && kind == "method")
       addNativeReleases(*method, /*finalizer=*/false, result, paths, out.nativeReleases);
   }

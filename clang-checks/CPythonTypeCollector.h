@@ -18,11 +18,13 @@ struct TypeSlots;
 //   GcSupport{Object, "tp_traverse", Py_TPFLAGS_HAVE_GC set, tp_traverse, tp_clear, members of
 //     Object passed to `visit`, members of Object tp_clear touches, at the traverse slot (or
 //     the variable when there is none)} — always, so a C-API type without GC says so;
-//   BoundMember{Object, name, "method"/"getset", function} per PyMethodDef/PyGetSetDef entry;
+//   BoundMember{Object, name, "method"/"getset", function} per PyMethodDef/PyGetSetDef entry
+//     (with the getset's setter), and BoundMember{Object, name, "readwrite"/"readonly", the
+//     member} per PyMemberDef entry of an object type (T_OBJECT, T_OBJECT_EX) at `offsetof`;
 //   NativeRelease facts of tp_dealloc (finalizer) and of each method.
 //
 // Not seen: slots assigned at run time (`Type.tp_traverse = f;` in PyInit_), types whose
-// basicsize is not a sizeof, PyMemberDef tables.
+// basicsize is not a sizeof, PyMemberDef entries of other types (ints, strings: no callable).
 class CPythonTypeCollector : public clang::ast_matchers::MatchFinder::MatchCallback {
 public:
   CPythonTypeCollector(TranslationUnitPaths paths, FactSet &out)
@@ -40,6 +42,8 @@ private:
   void emitTableMembers(const clang::VarDecl *table, llvm::StringRef kind,
                         const std::string &cppType,
                         const clang::ast_matchers::MatchFinder::MatchResult &result);
+  void emitObjectMembers(const clang::VarDecl *table, const std::string &cppType,
+                         const clang::ast_matchers::MatchFinder::MatchResult &result);
 
   TranslationUnitPaths paths;
   FactSet &out;

@@ -15,7 +15,7 @@ namespace {
 // macros that spell them are gone once the preprocessor has run.
 constexpr uint64_t HaveGcFlag = 1ULL << 14; // Py_TPFLAGS_HAVE_GC
 constexpr int64_t SlotClear = 51, SlotDealloc = 52, SlotMethods = 64, SlotTraverse = 71,
-                  SlotGetset = 73;
+                  SlotMembers = 72, SlotGetset = 73;
 
 // `X_traverse`, `(traverseproc)X_traverse`, or a captureless lambda converted to a pointer.
 const clang::FunctionDecl *functionValue(const clang::Expr *value) {
@@ -73,6 +73,8 @@ void TypeSlots::read(llvm::StringRef field, const clang::Expr *value,
     methods = arrayValue(value);
   } else if (field == "tp_getset") {
     getset = arrayValue(value);
+  } else if (field == "tp_members") {
+    members = arrayValue(value);
   }
 }
 
@@ -84,6 +86,7 @@ void TypeSlots::readSlotId(int64_t slot, const clang::Expr *value,
   case SlotMethods: return read("tp_methods", value, context);
   case SlotTraverse: return read("tp_traverse", value, context);
   case SlotGetset: return read("tp_getset", value, context);
+  case SlotMembers: return read("tp_members", value, context);
   default: return;
   }
 }

@@ -26,6 +26,7 @@ struct TypeSlots {
   const clang::FunctionDecl *clear = nullptr;
   const clang::VarDecl *methods = nullptr;   // PyMethodDef[]
   const clang::VarDecl *getset = nullptr;    // PyGetSetDef[]
+  const clang::VarDecl *members = nullptr;   // PyMemberDef[]
   const clang::Expr *traverseAt = nullptr;   // where the traverse slot is written
 
   // One `tp_<slot>` field (static initializer, assignment) ...
