@@ -5,6 +5,7 @@
 #include "llvm/ADT/STLExtras.h"
 
 #include <algorithm>
+#include <map>
 
 namespace capcycle {
 
@@ -101,40 +102,60 @@ void linkExplicitReleases(FactSet &facts) {
     }
   }
 }
-// The modules a binding function receives: each caller's module, and the submodule it hands
-// on. A chain of binding functions is followed to its module bodies; recursion ends it.
-std::vector<std::string> modulesReceivedBy(const FactSet &facts, const std::string &function,
-                                           std::vector<std::string> &following) {
-  if (std::optional<std::string> module = moduleDefinedBy(function))
-    return {*module};
-  if (llvm::is_contained(following, function))
-    return {};
-  following.push_back(function);
-  std::vector<std::string> modules;
-  for (const ModuleHandOff &handOff : facts.moduleHandOffs) {
-    if (handOff.callee != function)
-      continue;
-    for (const std::string &module : modulesReceivedBy(facts, handOff.caller, following)) {
-      std::string received = submoduleName(module, handOff.submodule);
-      if (!llvm::is_contained(modules, received))
-        modules.push_back(std::move(received));
+// The modules each binding function receives: each caller's module, and the submodule it hands
+// on. A chain of binding functions is followed to its module bodies; recursion ends it, and
+// each function is worked out once (many callers of many callers stay linear) — unless a
+// recursion was cut short below it, which would leave its answer incomplete.
+class ReceivedModules {
+public:
+  explicit ReceivedModules(const FactSet &facts) : facts(facts) {}
+
+  std::vector<std::string> of(const std::string &function) {
+    if (auto it = known.find(function); it != known.end())
+      return it->second;
+    size_t cutsBefore = cuts;
+    std::vector<std::string> modules;
+    if (std::optional<std::string> module = moduleDefinedBy(function)) {
+      modules.push_back(*module);
+    } else if (!llvm::is_contained(following, function)) {
+      following.push_back(function);
+      for (const ModuleHandOff &handOff : facts.moduleHandOffs) {
+        if (handOff.callee != function)
+          continue;
+        for (const std::string &module : of(handOff.caller)) {
+          std::string received = submoduleName(module, handOff.submodule);
+          if (!llvm::is_contained(modules, received))
+            modules.push_back(std::move(received));
+        }
+      }
+      following.pop_back();
+    } else {
+      ++cuts; // a call cycle: its modules come from where it was entered
+      return {};
     }
+    if (cuts == cutsBefore)
+      known[function] = modules;
+    return modules;
   }
-  following.pop_back();
-  return modules;
-}
+
+private:
+  const FactSet &facts;
+  std::map<std::string, std::vector<std::string>> known;
+  std::vector<std::string> following;
+  size_t cuts = 0;
+};
 
 // A class bound in a binding function is bound once per module that function receives; with
 // none in the scan its module stays empty (still a class exposed to Python, for CCY20x).
 void linkBoundTypeModules(FactSet &facts) {
+  ReceivedModules received(facts);
   std::vector<BoundType> linked;
   for (BoundType &type : facts.boundTypes) {
     if (type.bindingFunction.empty() || !type.module.empty()) {
       linked.push_back(std::move(type));
       continue;
     }
-    std::vector<std::string> following;
-    std::vector<std::string> modules = modulesReceivedBy(facts, type.bindingFunction, following);
+    std::vector<std::string> modules = received.of(type.bindingFunction);
     if (modules.empty())
       linked.push_back(type);
     for (const std::string &module : modules) {
