@@ -18,17 +18,22 @@ template <typename Record> void dropRepeated(std::vector<Record> &records) {
   records = std::move(unique);
 }
 
+// The Python methods bound to cppFunction (a constructor is called as the type, not by name).
 std::vector<std::string> pythonNamesOf(const FactSet &facts, const std::string &cppFunction) {
   std::vector<std::string> names;
   for (const BoundMember &member : facts.boundMembers)
-    if (member.cppFunction == cppFunction && !llvm::is_contained(names, member.pythonName))
+    if (member.cppFunction == cppFunction && member.kind != "constructor" &&
+        !llvm::is_contained(names, member.pythonName))
       names.push_back(member.pythonName);
   return names;
 }
 
-bool isPropertySetter(const FactSet &facts, const std::string &cppFunction) {
+// A property setter, or a constructor Python calls through `py::init<...>()`: Python's
+// `obj.x = cb` / `T(cb)` run it, though no method name is bound to it.
+bool calledWithoutAName(const FactSet &facts, const std::string &cppFunction) {
   return llvm::any_of(facts.boundMembers, [&](const BoundMember &bound) {
-    return !bound.setterFunction.empty() && bound.setterFunction == cppFunction;
+    return (!bound.setterFunction.empty() && bound.setterFunction == cppFunction) ||
+           (bound.kind == "constructor" && bound.cppFunction == cppFunction);
   });
 }
 
@@ -39,7 +44,7 @@ bool storedFromPython(const FactSet &facts, const std::string &cppType, const st
                       [&](const CallableStore &store) {
                         return store.cppType == cppType && store.member == member &&
                                (!store.pythonMethods.empty() ||
-                                isPropertySetter(facts, store.cppFunction));
+                                calledWithoutAName(facts, store.cppFunction));
                       }) ||
          llvm::any_of(facts.boundMembers, [&](const BoundMember &bound) {
            return bound.cppType == cppType && bound.kind == "readwrite" &&

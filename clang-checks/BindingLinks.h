@@ -12,7 +12,8 @@ namespace capcycle {
 //   ModuleHandOff facts pass to that function, from PYBIND11_MODULE bodies down;
 // - CallableStore::pythonMethods: the BoundMembers whose cppFunction is the storing function;
 // - PythonReference::owning for a std::function member: a bound Python method stores its
-//   callable there (a method or a property setter), or `.def_readwrite` lets Python assign it
+//   callable there (a method, a property setter, a `py::init` constructor), or `.def_readwrite`
+//   lets Python assign it
 //   (pybind11's functional caster then keeps the Python callable alive);
 // - SignalOwnership: a BoundMember returns a member whose class has a bound CallableStore;
 // - PythonReference::traversed: a traversal the GC runs (flag and tp_traverse) visits the

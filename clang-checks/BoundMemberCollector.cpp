@@ -42,6 +42,51 @@ const clang::Decl *boundDeclaration(const clang::Expr *argument) {
   return nullptr;
 }
 
+// `py::init<Args...>()` is a `pybind11::detail::initimpl::constructor<Args...>`: the
+// constructor of T that overload resolution picks for Args (the one with exactly these
+// parameter types, else the only one taking that many arguments).
+const clang::CXXConstructorDecl *
+constructorFor(const clang::ClassTemplateSpecializationDecl &initializer,
+               const clang::CXXRecordDecl &boundClass) {
+  const clang::TemplateArgumentList &arguments = initializer.getTemplateArgs();
+  if (arguments.size() != 1 || arguments[0].getKind() != clang::TemplateArgument::Pack)
+    return nullptr;
+  std::vector<clang::QualType> types;
+  for (const clang::TemplateArgument &type : arguments[0].pack_elements())
+    if (type.getKind() == clang::TemplateArgument::Type)
+      types.push_back(type.getAsType().getCanonicalType().getUnqualifiedType());
+  auto plain = [](clang::QualType type) {
+    return type.getNonReferenceType().getCanonicalType().getUnqualifiedType();
+  };
+  const clang::CXXConstructorDecl *sameArity = nullptr;
+  unsigned sameArityCount = 0;
+  for (const clang::CXXConstructorDecl *constructor : boundClass.ctors()) {
+    if (constructor->getNumParams() != types.size() || constructor->isCopyOrMoveConstructor())
+      continue;
+    ++sameArityCount;
+    sameArity = constructor;
+    bool exact = true;
+    for (unsigned i = 0; i < types.size(); ++i)
+      exact = exact && plain(constructor->getParamDecl(i)->getType()) == plain(types[i]);
+    if (exact)
+      return constructor;
+  }
+  return sameArityCount == 1 ? sameArity : nullptr;
+}
+
+// The names `py::arg("interval")` (or `py::arg("x") = default`) give the arguments, in order.
+std::vector<std::string> argumentNames(const clang::CXXMemberCallExpr &call) {
+  std::vector<std::string> names;
+  for (unsigned i = 1; i < call.getNumArgs(); ++i) {
+    const clang::RecordDecl *type = recordOf(call.getArg(i)->getType());
+    if (!type || (recordName(*type) != "pybind11::arg" && recordName(*type) != "pybind11::arg_v"))
+      continue;
+    const clang::StringLiteral *name = firstStringLiteralIn(call.getArg(i));
+    names.push_back(name ? name->getString().str() : "");
+  }
+  return names;
+}
+
 void describeReturnedMember(const clang::FieldDecl &field, BoundMember &member) {
   member.returnedMember = field.getName().str();
   if (const clang::RecordDecl *type = recordOf(field.getType()))
@@ -60,9 +105,56 @@ void BoundMemberCollector::registerMatchers(MatchFinder &finder) {
                                  hasArgument(0, ignoringParenImpCasts(stringLiteral().bind("name"))))
                    .bind("call")),
       this);
+  // `.def(py::init<Args...>(), py::arg(...)...)`: Python's `T(...)` runs a constructor of T.
+  finder.addMatcher(
+      traverse(clang::TK_AsIs,
+               cxxMemberCallExpr(
+                   callee(cxxMethodDecl(hasName("def"),
+                                        ofClass(classTemplateSpecializationDecl(
+                                                    hasName("::pybind11::class_"))
+                                                    .bind("class")))),
+                   hasArgument(0, hasType(hasUnqualifiedDesugaredType(recordType(hasDeclaration(
+                                      classTemplateSpecializationDecl(
+                                          hasName("::pybind11::detail::initimpl::constructor"))
+                                          .bind("initializer")))))))
+                   .bind("initCall")),
+      this);
+}
+
+void BoundMemberCollector::recordConstructor(const MatchFinder::MatchResult &result) {
+  const auto *pybindClass = result.Nodes.getNodeAs<clang::ClassTemplateSpecializationDecl>("class");
+  const auto *initializer =
+      result.Nodes.getNodeAs<clang::ClassTemplateSpecializationDecl>("initializer");
+  const auto *call = result.Nodes.getNodeAs<clang::CXXMemberCallExpr>("initCall");
+  if (!pybindClass || !initializer || !call ||
+      isInBindingLibrary(call->getBeginLoc(), *result.SourceManager))
+    return;
+  const clang::TemplateArgumentList &classArguments = pybindClass->getTemplateArgs();
+  const clang::CXXRecordDecl *boundClass =
+      classArguments.size() > 0 && classArguments[0].getKind() == clang::TemplateArgument::Type
+          ? classArguments[0].getAsType()->getAsCXXRecordDecl()
+          : nullptr;
+  const clang::CXXConstructorDecl *constructor =
+      boundClass && boundClass->hasDefinition() ? constructorFor(*initializer, *boundClass)
+                                                : nullptr;
+  std::optional<SourceLocation> location = factRange(
+      call->getArg(0)->getSourceRange(), *result.SourceManager, result.Context->getLangOpts(), paths);
+  if (!constructor || !location)
+    return;
+  BoundMember member;
+  member.cppType = boundClassOf(*pybindClass, *result.Context);
+  member.pythonName = "__init__";
+  member.kind = "constructor";
+  member.cppFunction = functionIdentity(*constructor, *result.SourceManager, paths);
+  member.argumentNames = argumentNames(*call);
+  member.location = *location;
+  if (!member.cppType.empty() && std::find(out.begin(), out.end(), member) == out.end())
+    out.push_back(std::move(member));
 }
 
 void BoundMemberCollector::run(const MatchFinder::MatchResult &result) {
+  if (result.Nodes.getNodeAs<clang::CXXMemberCallExpr>("initCall"))
+    return recordConstructor(result);
   const auto *pybindClass = result.Nodes.getNodeAs<clang::ClassTemplateSpecializationDecl>("class");
   const auto *method = result.Nodes.getNodeAs<clang::CXXMethodDecl>("method");
   const auto *name = result.Nodes.getNodeAs<clang::StringLiteral>("name");

@@ -30,6 +30,11 @@ public:
   void run(const clang::ast_matchers::MatchFinder::MatchResult &result) override;
 
 private:
+  void recordConstructor(const clang::ast_matchers::MatchFinder::MatchResult &result);
+
+public:
+
+private:
   TranslationUnitPaths paths;
   std::vector<BoundMember> &out;
 };

@@ -34,7 +34,7 @@ void CallableStoreCollector::run(const MatchFinder::MatchResult &result) {
         continue;
       CallableStore fact{recordName(*store.member->getParent()), store.member->getName().str(),
                          functionIdentity(*function, *result.SourceManager, paths),
-                         {}, *location};
+                         {}, *location, int(parameter->getFunctionScopeIndex())};
       if (std::find(out.begin(), out.end(), fact) == out.end())
         out.push_back(std::move(fact));
     }

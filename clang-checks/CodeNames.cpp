@@ -35,6 +35,15 @@ std::string functionIdentity(const clang::FunctionDecl &function,
     return "lambda at " + at->file + ":" + std::to_string(at->line) + ":" +
            std::to_string(at->column);
   }
+  // Constructors share one name; `py::init<double, F>()` picks one by its parameters.
+  if (llvm::isa<clang::CXXConstructorDecl>(function)) {
+    std::string identity = function.getQualifiedNameAsString() + "(";
+    for (const clang::ParmVarDecl *parameter : function.parameters())
+      identity += (parameter->getFunctionScopeIndex() ? ", " : "") +
+                  parameter->getType().getCanonicalType().getAsString(
+                      function.getASTContext().getPrintingPolicy());
+    return identity + ")";
+  }
   return function.getQualifiedNameAsString();
 }
 

@@ -25,7 +25,9 @@ std::string recordName(const clang::RecordDecl &record);
 const clang::RecordDecl *recordOf(clang::QualType type);
 
 // The qualified function name ("speech::Transcriber::connect", "Callback_dealloc"), or
-// "lambda at FILE:LINE:COL" for a lambda's call operator: lambdas have no name to join on.
+// "lambda at FILE:LINE:COL" for a lambda's call operator: lambdas have no name to join on. A
+// constructor adds its canonical parameter types ("Timer::Timer(double, std::function<void
+// ()>)"): overloads share a name.
 std::string functionIdentity(const clang::FunctionDecl &function,
                              const clang::SourceManager &sources,
                              const TranslationUnitPaths &paths);

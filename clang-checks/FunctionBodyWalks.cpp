@@ -84,6 +84,17 @@ const clang::LambdaExpr *firstLambdaIn(const clang::Stmt *stmt) {
   return nullptr;
 }
 
+const clang::StringLiteral *firstStringLiteralIn(const clang::Stmt *stmt) {
+  if (!stmt)
+    return nullptr;
+  if (const auto *literal = llvm::dyn_cast<clang::StringLiteral>(stmt))
+    return literal;
+  for (const clang::Stmt *child : stmt->children())
+    if (const clang::StringLiteral *literal = firstStringLiteralIn(child))
+      return literal;
+  return nullptr;
+}
+
 std::vector<const clang::FieldDecl *> fieldsVisitedByTraverse(const clang::FunctionDecl &traverse) {
   std::vector<const clang::FieldDecl *> fields;
   if (traverse.getNumParams() < 2 || !traverse.hasBody())
@@ -251,6 +262,13 @@ const clang::FieldDecl *storeOf(const clang::Stmt &node, const clang::ParmVarDec
 std::vector<StoreSite> directStores(const clang::FunctionDecl &function,
                                     const clang::ParmVarDecl &parameter) {
   std::vector<StoreSite> stores;
+  // A constructor's member initializers: `Timer(F f) : cb_(std::move(f)) {}`.
+  if (const auto *constructor = llvm::dyn_cast<clang::CXXConstructorDecl>(&function))
+    for (const clang::CXXCtorInitializer *init : constructor->inits())
+      if (init->isWritten() && init->isMemberInitializer() &&
+          mentions(init->getInit(), parameter))
+        if (const clang::FieldDecl *member = holdingMember(init->getMember()))
+          stores.push_back({member, init->getInit()});
   forEachStmt(function.getBody(), [&](const clang::Stmt &node) {
     if (const clang::FieldDecl *member = storeOf(node, parameter))
       stores.push_back({member, &node});

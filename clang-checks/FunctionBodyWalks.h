@@ -12,6 +12,7 @@ class LambdaExpr;
 class FunctionDecl;
 class ParmVarDecl;
 class Stmt;
+class StringLiteral;
 } // namespace clang
 
 namespace capcycle {
@@ -19,6 +20,9 @@ namespace capcycle {
 // The first lambda written inside `stmt` (depth first): the function a std::function or a
 // function pointer is built from.
 const clang::LambdaExpr *firstLambdaIn(const clang::Stmt *stmt);
+
+// The first string literal written inside `stmt` (depth first): the name in `py::arg("x")`.
+const clang::StringLiteral *firstStringLiteralIn(const clang::Stmt *stmt);
 
 // Members passed to the `visit` callback (the second parameter of a traverse function), as
 // Py_VISIT(self->cb) does, or iterated by a range-for whose body calls `visit` (a container of
@@ -54,7 +58,8 @@ struct StoreSite {
   const clang::Stmt *at = nullptr; // the assignment or insertion
 };
 
-// Where `function` stores `parameter`: `m = p`, `m = std::move(p)`, `m[key] = p`,
+// Where `function` stores `parameter`: `m = p`, `m = std::move(p)`, `m[key] = p`, a
+// constructor's member initializer `m(std::move(p))`,
 // `m.push_back(p)` / emplace_back / insert / emplace / push / push_front / insert_or_assign /
 // try_emplace, into a member whose type holds Python objects (PythonHeldTypes.h); and, one
 // level deep, where a function of this translation unit that receives `parameter` stores it.

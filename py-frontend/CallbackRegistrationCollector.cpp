@@ -131,16 +131,16 @@ private:
       return;
     receiver->types.back() = constructor;
     for (const CallArgument &argument : arguments)
-      if (argument.index < 0)
-        if (auto callback = callbacks.resolve(argument.value, site.scope)) {
-          CallbackRegistration r;
-          r.site = nodeLocation(site.node, model.file());
-          r.form = "constructor-call";
-          r.receiver = *receiver;
-          r.name = constructor;
-          r.callbackKeyword = argument.keyword;
-          add(std::move(r), *callback, argument.value, site.scope);
-        }
+      if (auto callback = callbacks.resolve(argument.value, site.scope)) {
+        CallbackRegistration r;
+        r.site = nodeLocation(site.node, model.file());
+        r.form = "constructor-call";
+        r.receiver = *receiver;
+        r.name = constructor;
+        r.callbackArgument = argument.index;
+        r.callbackKeyword = argument.keyword;
+        add(std::move(r), *callback, argument.value, site.scope);
+      }
   }
 
   void fromAssignment(const Site &site) {

@@ -64,8 +64,9 @@ std::vector<std::string> list(const YAML::Node &node, const std::string &key,
   return out;
 }
 
-const std::set<std::string> Forms = {"signal-method",        "method", "constructor-keyword",
-                                     "attribute-assignment", "append", "augmented-assignment"};
+const std::set<std::string> Forms = {
+    "signal-method",        "method", "constructor-keyword",  "constructor-argument",
+    "attribute-assignment", "append", "augmented-assignment"};
 
 std::string form(const YAML::Node &node) {
   std::string value = text(node, "form");
@@ -291,10 +292,19 @@ std::optional<ConnectionMatch> ApiModels::matchModel(const ApiModel &model,
       m.holder = "'" + r.callbackKeyword + "' of '" + receiver.text + "'";
       m.link = r.callbackKeyword;
       ownerType = r.name;
+    } else if (c.form == "constructor-argument" && r.form == "constructor-call" &&
+               callbackSlotMatches(c, r)) {
+      // `Timer(1.0, cb)` or `Timer(1.0, on_timeout=cb)`: named by the keyword when it has one.
+      std::string constructor = llvm::StringRef(r.name).rsplit('.').second.str();
+      if (constructor.empty())
+        constructor = r.name;
+      m.link = !c.callbackKeyword.empty() ? c.callbackKeyword : constructor + "()";
+      m.holder = "'" + receiver.text + "' (through " + constructor + "())";
+      ownerType = r.name;
     } else {
       continue;
     }
-    if (c.form != "constructor-keyword")
+    if (c.form != "constructor-keyword" && c.form != "constructor-argument")
       ownerType = m.owner.types.back();
     for (const std::string &type : lineage(ownerType))
       if (typeMatches(model, c.types, type)) {

@@ -109,6 +109,34 @@ std::vector<ModelConnection> attributeConnectionsOf(const FactSet &facts,
   return connections;
 }
 
+// A constructor bound with `py::init<Args...>()` that keeps one of its arguments in a member:
+// `Timer(1.0, cb)` (or `on_timeout=cb` with `py::arg`) stores cb in the new object.
+std::vector<ModelConnection> constructorConnectionsOf(const FactSet &facts,
+                                                      const BoundMember &constructor) {
+  std::vector<ModelConnection> connections;
+  if (constructor.kind != "constructor")
+    return connections;
+  for (const CallableStore &store : facts.callableStores) {
+    if (store.cppFunction != constructor.cppFunction || store.cppType != constructor.cppType)
+      continue;
+    ModelConnection c;
+    c.id = store.cppType + "::" + store.member;
+    c.form = "constructor-argument";
+    c.names = {constructor.pythonName};
+    c.callbackArgument = store.parameter;
+    if (size_t(store.parameter) < constructor.argumentNames.size())
+      c.callbackKeyword = constructor.argumentNames[size_t(store.parameter)];
+    c.storage = storageOf(facts, store.cppType, store.member);
+    c.weakBoundMethods = false;
+    c.storeLocation = store.location;
+    c.storeDescription = "member '" + store.member + "' of " + store.cppType +
+                         " keeps the callable in " + storageWords(c.storage);
+    c.evidence = "derived from the scanned C++ (the constructor " + store.cppFunction + ")";
+    connections.push_back(std::move(c));
+  }
+  return connections;
+}
+
 // Classes of the scanned Python that keep a callable argument on the instance. Their types are
 // binding ids of this scan, so the model names them exactly (no library prefix). The callbacks
 // sit in plain Python containers and attributes: visible to the GC.
@@ -176,12 +204,16 @@ std::vector<ApiModel> deriveBindingModels(const FactSet &facts) {
           connectionFor(facts, store, "method", {type->pythonName}, {}));
   }
   // Members Python assigns a callable to: `job.on_done = cb`.
-  for (const BoundMember &member : facts.boundMembers)
-    for (ModelConnection &connection : attributeConnectionsOf(facts, member))
+  // Constructors that store a callable argument: `Timer(1.0, cb)`.
+  for (const BoundMember &member : facts.boundMembers) {
+    std::vector<ModelConnection> connections = attributeConnectionsOf(facts, member);
+    llvm::append_range(connections, constructorConnectionsOf(facts, member));
+    for (ModelConnection &connection : connections)
       for (const BoundType *type : importableAs(facts, member.cppType)) {
         connection.types = {type->pythonName};
         modelFor(type->module).connections.push_back(connection);
       }
+  }
   // Handles only a finalizer releases: no bound method reaches the same release.
   for (const NativeRelease &release : facts.nativeReleases) {
     if (!release.finalizer || !release.explicitlyReleasedBy.empty())

@@ -223,6 +223,7 @@ Value toJSON(const BoundMember &b) {
                 {"returnedMember", b.returnedMember},
                 {"returnedMemberType", b.returnedMemberType},
                 {"setterFunction", b.setterFunction},
+                {"argumentNames", Array(b.argumentNames)},
                 {"location", toJSON(b.location)}};
 }
 
@@ -232,7 +233,8 @@ bool fromJSON(const Value &value, BoundMember &out, Path path) {
          m.map("kind", out.kind) && m.map("cppFunction", out.cppFunction) &&
          m.map("returnedMember", out.returnedMember) &&
          m.map("returnedMemberType", out.returnedMemberType) &&
-         m.map("setterFunction", out.setterFunction) && m.map("location", out.location);
+         m.map("setterFunction", out.setterFunction) &&
+         m.map("argumentNames", out.argumentNames) && m.map("location", out.location);
 }
 
 Value toJSON(const PythonReference &r) {
@@ -275,14 +277,15 @@ Value toJSON(const CallableStore &c) {
                 {"member", c.member},
                 {"cppFunction", c.cppFunction},
                 {"pythonMethods", Array(c.pythonMethods)},
-                {"location", toJSON(c.location)}};
+                {"location", toJSON(c.location)},
+                {"parameter", c.parameter}};
 }
 
 bool fromJSON(const Value &value, CallableStore &out, Path path) {
   ObjectMapper m(value, path);
   return m && m.map("cppType", out.cppType) && m.map("member", out.member) &&
          m.map("cppFunction", out.cppFunction) && m.map("pythonMethods", out.pythonMethods) &&
-         m.map("location", out.location);
+         m.map("location", out.location) && m.map("parameter", out.parameter);
 }
 
 Value toJSON(const SignalOwnership &s) {

@@ -169,7 +169,8 @@ struct ModuleHandOff {
 struct BoundMember {
   std::string cppType;
   std::string pythonName;         // the attribute: "connect", "recognized"
-  std::string kind;               // "method" | "static-method" | "property" | "readonly" | "readwrite" | "getset"
+  std::string kind;               // "method" | "static-method" | "property" | "readonly" |
+                                  // "readwrite" | "getset" | "constructor"
   std::string cppFunction;        // the method/getter ("" for a property without one); for
                                   // readonly/readwrite the member itself
   std::string returnedMember;     // a member of cppType the attribute returns by reference or
@@ -179,6 +180,10 @@ struct BoundMember {
   // For a property with a setter (`.def_property("on_done", getter, setter)`): the setter, as
   // cppFunction names functions. Python's `obj.on_done = cb` calls it.
   std::string setterFunction = {};
+  // For a constructor (`.def(py::init<double, F>(), py::arg("interval"), py::arg("on_timeout"))`,
+  // kind "constructor", pythonName "__init__"): the Python names of its arguments, in order;
+  // "" for an argument without one.
+  std::vector<std::string> argumentNames = {};
   friend bool operator==(const BoundMember &, const BoundMember &) = default;
 };
 
@@ -221,6 +226,7 @@ struct CallableStore {
   std::string cppFunction; // the function whose parameter is stored
   std::vector<std::string> pythonMethods; // Python attributes bound to cppFunction
   SourceLocation location; // the store (assignment or container insertion)
+  int parameter = 0;       // which parameter of cppFunction is stored (0-based)
   friend bool operator==(const CallableStore &, const CallableStore &) = default;
 };
 

@@ -172,5 +172,44 @@ TEST(CollectBindingFacts, DirectoryInputFindsCppSources) {
   EXPECT_EQ(facts.notifications.front().location.file, broken);
 }
 
+// `.def(py::init<Args...>(), py::arg(...)...)`: the constructor overload resolution picks for
+// Args, the argument names, and the constructor argument kept in a member (a member
+// initializer counts).
+TEST(ConstructorBindings, InitPicksTheConstructorThatStoresItsArgument) {
+  std::string file = fixture("constructor_bindings.cpp");
+  FactSet facts = collectBindingFacts(givenFiles({file}));
+  EXPECT_TRUE(facts.notifications.empty()) << facts.notifications.front().message;
+  auto at = [&](unsigned line, unsigned column, unsigned endColumn) {
+    return SourceLocation{file, line, column, line, endColumn};
+  };
+  auto constructor = [](std::string cppType, std::string cppFunction, SourceLocation location,
+                        std::vector<std::string> names) {
+    BoundMember member{std::move(cppType), "__init__", "constructor", std::move(cppFunction),
+                       "", "", std::move(location)};
+    member.argumentNames = std::move(names);
+    return member;
+  };
+  std::string timer = "timing::Timer::Timer(double, std::function<void ()>)";
+  std::string alarm = "timing::Alarm::Alarm(pybind11::function)";
+  // 35:       .def(py::init<double, std::function<void()>>(), py::arg("interval"), py::arg("on_timeout") = nullptr)
+  EXPECT_TRUE(contains(facts.boundMembers, constructor("timing::Timer", timer, at(35, 12, 53),
+                                                       {"interval", "on_timeout"})));
+  // 36:       .def(py::init<int>());   (the other overload; the copy constructor is never picked)
+  EXPECT_TRUE(contains(facts.boundMembers, constructor("timing::Timer", "timing::Timer::Timer(int)",
+                                                       at(36, 12, 27), {})));
+  // 37:   py::class_<timing::Alarm>(m, "Alarm").def(py::init<py::function>());
+  EXPECT_TRUE(contains(facts.boundMembers,
+                       constructor("timing::Alarm", alarm, at(37, 45, 69), {})));
+
+  // 15:       : interval_(interval), onTimeout_(std::move(onTimeout)) {}   argument 1, at the
+  //                                     ^ column 30: the whole initializer, `)` at column 61
+  EXPECT_TRUE(contains(facts.callableStores, CallableStore{"timing::Timer", "onTimeout_", timer,
+                                                            {}, at(15, 30, 62), 1}));
+  // 26:   explicit Alarm(py::function ring) { ring_ = ring; }   argument 0
+  EXPECT_TRUE(contains(facts.callableStores,
+                       CallableStore{"timing::Alarm", "ring_", alarm, {}, at(26, 39, 51), 0}));
+  EXPECT_EQ(facts.callableStores.size(), 2u);
+}
+
 } // namespace
 } // namespace capcycle

@@ -71,6 +71,8 @@ const CrossFixture kFixtures[] = {
     {"capi_member", true, "(l) callback assigned to a writable PyMemberDef T_OBJECT_EX member"},
     {"capi_getset_setter", true,
      "(m) callback assigned to a PyGetSetDef property whose setter stores it, with tp_traverse"},
+    {"constructor_argument", true,
+     "(n) callback passed to a py::init constructor that keeps it in a std::function member"},
 };
 
 std::string clientOf(const CrossFixture &f) { return std::string(kFixtureDir) + f.name + "_client.py"; }
@@ -113,14 +115,15 @@ std::string rulesAt(const FindingTable &table, const FindingKey &key) {
 }
 
 // The 1-based line of the client's one registration: a connect call (`x.connect(` at the call
-// site, not the `def connect(` of a Python signal class) or a lambda assigned to an attribute
-// (`job.on_done = lambda ...`).
+// site, not the `def connect(` of a Python signal class), a lambda assigned to an attribute
+// (`job.on_done = lambda ...`) or passed to a constructor (`Ticker(10, lambda: ...)`).
 unsigned connectLine(const std::string &client) {
   llvm::SmallVector<llvm::StringRef> lines;
   llvm::StringRef(readFile(client)).split(lines, '\n');
   unsigned found = 0;
   for (size_t i = 0; i < lines.size(); ++i)
-    if (lines[i].contains(".connect(") || lines[i].contains(" = lambda")) {
+    if (lines[i].contains(".connect(") || lines[i].contains(" = lambda") ||
+        lines[i].contains(", lambda") || lines[i].contains("=lambda")) {
       EXPECT_EQ(found, 0u) << client << " has more than one registration";
       found = unsigned(i + 1);
     }

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 using namespace capcycle;
 
 namespace {
@@ -183,4 +185,54 @@ TEST(BindingModels, PropertySettersThatStoreACallableAreAttributeConnections) {
   EXPECT_EQ(connection.names, std::vector<std::string>{"on_timeout"});
   EXPECT_EQ(connection.storage, Storage::GcOpaque);
   EXPECT_EQ(connection.storeLocation, at("timers.cpp", 12));
+}
+
+namespace {
+// timers.Ticker(period, on_tick): `py::init<int, F>()` with py::arg names; the constructor keeps
+// argument 1 in `onTick_`, a std::function no traversal visits.
+FactSet tickerModule() {
+  FactSet facts;
+  facts.boundTypes = {{"timers::Ticker", "Ticker", "timers", at("timers.cpp", 40)}};
+  BoundMember init{"timers::Ticker", "__init__", "constructor",
+                   "timers::Ticker::Ticker(int, std::function<void ()>)", "", "",
+                   at("timers.cpp", 41)};
+  init.argumentNames = {"period", "on_tick"};
+  facts.boundMembers = {init};
+  facts.pythonReferences = {{"timers::Ticker", "onTick_", "std::function", "", true, false,
+                             at("timers.cpp", 20)}};
+  facts.callableStores = {{"timers::Ticker", "onTick_", init.cppFunction, {},
+                           at("timers.cpp", 12), 1}};
+  return facts;
+}
+
+// ticker = timers.Ticker(10, <callback>) or Ticker(10, on_tick=<callback>), capturing ticker.
+CallbackRegistration tickerClient(int argument, std::string keyword) {
+  BindingRef ticker{"ticker", "client.py:4:1:ticker", {"client.py", 5, 5, 5, 11}};
+  CallbackRegistration r;
+  r.site = {"client.py", 5, 14, 5, 60};
+  r.form = "constructor-call";
+  r.receiver = {ticker, {}, {"timers.Ticker"}, "ticker"};
+  r.name = "timers.Ticker";
+  r.callbackArgument = argument;
+  r.callbackKeyword = std::move(keyword);
+  r.callbackName = "<lambda>";
+  r.callbackKind = "lambda";
+  r.callbackArgumentLocation = {"client.py", 5, 30, 5, 59};
+  r.captures = {{ticker, {}, {"client.py", 5, 40, 5, 46}, "free-variable", false}};
+  return r;
+}
+} // namespace
+
+// The stored argument is found by position or by its py::arg name; another argument is not it.
+TEST(BindingModels, ConstructorArgumentsKeptByTheConstructorAreConnections) {
+  for (auto [argument, keyword, expected] :
+       std::vector<std::tuple<int, std::string, size_t>>{
+           {1, "", 1}, {-1, "on_tick", 1}, {0, "", 0}, {-1, "period", 0}}) {
+    FactSet facts = tickerModule();
+    facts.callbackRegistrations.push_back(tickerClient(argument, keyword));
+    auto findings = runRules(facts, ApiModels(), {{"CCY0", "CCY1"}, {}});
+    ASSERT_EQ(findings.size(), expected) << "argument " << argument << " keyword " << keyword;
+    if (expected)
+      EXPECT_EQ(findings[0].ruleId, "CCY001");
+  }
 }
