@@ -90,7 +90,7 @@ std::vector<std::string> argumentNames(const clang::CXXMemberCallExpr &call) {
 void describeReturnedMember(const clang::FieldDecl &field, BoundMember &member) {
   member.returnedMember = field.getName().str();
   if (const clang::RecordDecl *type = recordOf(field.getType()))
-    member.returnedMemberType = recordName(*type);
+    member.returnedMemberType = factTypeName(*type);
 }
 } // namespace
 

@@ -101,7 +101,7 @@ std::vector<std::string> namesOfMembersOf(const std::vector<const clang::FieldDe
     if (!isInBindingLibrary(field->getLocation(), sources)) // e.g. ob_type of Py_TYPE(self)
       names.push_back(field->getParent()->getCanonicalDecl() == object.getCanonicalDecl()
                         ? field->getName().str()
-                        : recordName(*field->getParent()) + "::" + field->getName().str());
+                        : factTypeName(*field->getParent()) + "::" + field->getName().str());
   return names;
 }
 
@@ -141,7 +141,7 @@ void CPythonTypeCollector::emitType(const TypeSlots &slots, const clang::VarDecl
       variable.getSourceRange(), *result.SourceManager, result.Context->getLangOpts(), paths);
   if (!location)
     return;
-  std::string cppType = recordName(*slots.object);
+  std::string cppType = factTypeName(*slots.object);
   llvm::StringRef module, pythonName = slots.name;
   if (size_t dot = pythonName.rfind('.'); dot != llvm::StringRef::npos) {
     module = pythonName.take_front(dot);

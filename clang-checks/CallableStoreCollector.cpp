@@ -32,7 +32,7 @@ void CallableStoreCollector::run(const MatchFinder::MatchResult &result) {
           store.at->getSourceRange(), *result.SourceManager, result.Context->getLangOpts(), paths);
       if (!location)
         continue;
-      CallableStore fact{recordName(*store.member->getParent()), store.member->getName().str(),
+      CallableStore fact{factTypeName(*store.member->getParent()), store.member->getName().str(),
                          functionIdentity(*function, *result.SourceManager, paths),
                          {}, *location, int(parameter->getFunctionScopeIndex())};
       if (std::find(out.begin(), out.end(), fact) == out.end())

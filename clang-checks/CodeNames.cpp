@@ -15,6 +15,14 @@ std::string recordName(const clang::RecordDecl &record) {
   return record.getQualifiedNameAsString();
 }
 
+std::string factTypeName(const clang::RecordDecl &record) {
+  if (!llvm::isa<clang::ClassTemplateSpecializationDecl>(record))
+    return recordName(record);
+  const clang::ASTContext &context = record.getASTContext();
+  return clang::TypeName::getFullyQualifiedName(context.getRecordType(&record), context,
+                                                context.getPrintingPolicy());
+}
+
 const clang::RecordDecl *recordOf(clang::QualType type) {
   if (type.isNull())
     return nullptr;

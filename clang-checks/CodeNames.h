@@ -21,6 +21,12 @@ namespace capcycle {
 // "speech::Transcriber"; a C struct is its tag name ("CallbackObject").
 std::string recordName(const clang::RecordDecl &record);
 
+// How facts name a class (their `cppType` keys): recordName, but a class template
+// specialization with its arguments ("events::Signal<int>"), as boundClassOf names the class of
+// a `py::class_<events::Signal<int>>`. (recordName stays the template's own name, which is
+// what tells `std::function<...>` or `std::vector<...>` apart.)
+std::string factTypeName(const clang::RecordDecl &record);
+
 // The class a type names, through references, pointers, cv and aliases; nullptr for others.
 const clang::RecordDecl *recordOf(clang::QualType type);
 

@@ -39,7 +39,7 @@ std::vector<std::string> namesOfMembersOf(const std::vector<const clang::FieldDe
   for (const clang::FieldDecl *field : fields) {
     if (isInBindingLibrary(field->getLocation(), sources))
       continue; // Py_VISIT(Py_TYPE(self)) names PyObject's own ob_type
-    std::string owner = recordName(*field->getParent());
+    std::string owner = factTypeName(*field->getParent());
     names.push_back(owner == cppType ? field->getName().str()
                                      : owner + "::" + field->getName().str());
   }

@@ -20,7 +20,7 @@ void addNativeReleases(const clang::FunctionDecl &function, bool finalizer,
         release.at->getSourceRange(), *result.SourceManager, result.Context->getLangOpts(), paths);
     if (!location)
       continue;
-    NativeRelease fact{recordName(*release.member->getParent()),
+    NativeRelease fact{factTypeName(*release.member->getParent()),
                        release.member->getName().str(),
                        release.releaseCall,
                        releasedIn,

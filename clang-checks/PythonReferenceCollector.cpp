@@ -38,7 +38,7 @@ void PythonReferenceCollector::recordWeakList(const clang::OffsetOfExpr &offset)
       offset.getComponent(0).getKind() != clang::OffsetOfNode::Field)
     return;
   const clang::FieldDecl *field = offset.getComponent(0).getField();
-  weakLists.emplace_back(recordName(*field->getParent()), field->getName().str());
+  weakLists.emplace_back(factTypeName(*field->getParent()), field->getName().str());
 }
 
 void PythonReferenceCollector::onEndOfTranslationUnit() {
@@ -68,7 +68,7 @@ void PythonReferenceCollector::recordMember(const clang::FieldDecl &fieldDecl,
       factRange(field->getSourceRange(), *result.SourceManager, result.Context->getLangOpts(), paths);
   if (!location)
     return;
-  PythonReference reference{recordName(*owner), field->getName().str(), held->heldAs,
+  PythonReference reference{factTypeName(*owner), field->getName().str(), held->heldAs,
                             held->container,    held->owning,            false,
                             *location};
   if (std::find(out.begin(), out.end(), reference) == out.end())
