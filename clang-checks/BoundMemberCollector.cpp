@@ -74,6 +74,17 @@ constructorFor(const clang::ClassTemplateSpecializationDecl &initializer,
   return sameArityCount == 1 ? sameArity : nullptr;
 }
 
+// The function in `py::init(factory)`: a lambda, or `&make_timer` / `make_timer`.
+const clang::FunctionDecl *factoryFunction(const clang::Expr &initializer) {
+  if (const clang::LambdaExpr *lambda = firstLambdaIn(&initializer))
+    return lambda->getCallOperator();
+  const auto *init =
+      llvm::dyn_cast<clang::CallExpr>(initializer.IgnoreUnlessSpelledInSource()->IgnoreParenCasts());
+  if (!init || init->getNumArgs() == 0)
+    return nullptr;
+  return llvm::dyn_cast_or_null<clang::FunctionDecl>(boundDeclaration(init->getArg(0)));
+}
+
 // The names `py::arg("interval")` (or `py::arg("x") = default`) give the arguments, in order.
 std::vector<std::string> argumentNames(const clang::CXXMemberCallExpr &call) {
   std::vector<std::string> names;
@@ -115,7 +126,8 @@ void BoundMemberCollector::registerMatchers(MatchFinder &finder) {
                                                     .bind("class")))),
                    hasArgument(0, hasType(hasUnqualifiedDesugaredType(recordType(hasDeclaration(
                                       classTemplateSpecializationDecl(
-                                          hasName("::pybind11::detail::initimpl::constructor"))
+                                          hasAnyName("::pybind11::detail::initimpl::constructor",
+                                                     "::pybind11::detail::initimpl::factory"))
                                           .bind("initializer")))))))
                    .bind("initCall")),
       this);
@@ -134,9 +146,13 @@ void BoundMemberCollector::recordConstructor(const MatchFinder::MatchResult &res
       classArguments.size() > 0 && classArguments[0].getKind() == clang::TemplateArgument::Type
           ? classArguments[0].getAsType()->getAsCXXRecordDecl()
           : nullptr;
-  const clang::CXXConstructorDecl *constructor =
-      boundClass && boundClass->hasDefinition() ? constructorFor(*initializer, *boundClass)
-                                                : nullptr;
+  // `py::init<Args...>()` names a constructor; `py::init(factory)` a function or lambda that
+  // builds the object (its parameters are Python's arguments too).
+  const clang::FunctionDecl *constructor = nullptr;
+  if (initializer->getName() == "factory")
+    constructor = factoryFunction(*call->getArg(0));
+  else if (boundClass && boundClass->hasDefinition())
+    constructor = constructorFor(*initializer, *boundClass);
   std::optional<SourceLocation> location = factRange(
       call->getArg(0)->getSourceRange(), *result.SourceManager, result.Context->getLangOpts(), paths);
   if (!constructor || !location)

@@ -1,7 +1,9 @@
 #include "FunctionBodyWalks.h"
 
+#include "CodeNames.h"
 #include "PythonHeldTypes.h"
 
+#include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/Expr.h"
 #include "clang/AST/ExprCXX.h"
@@ -288,17 +290,67 @@ const clang::ParmVarDecl *receivingParameter(const clang::CallExpr &call,
       return callee.getParamDecl(i - skip);
   return nullptr;
 }
+// pybind11's or Python's own code (`py::class_<T>(m, "T")` keeps `m` in a type_record): what
+// it stores is not the user's binding.
+bool isLibraryCode(const clang::FunctionDecl &function) {
+  return isInBindingLibrary(function.getLocation(), function.getASTContext().getSourceManager());
+}
+
+// `T(p)`, `new T(p)`, `T{p}`: the parameter of the constructor that receives `parameter`.
+std::pair<const clang::CXXConstructorDecl *, const clang::ParmVarDecl *>
+receivingConstructorParameter(const clang::Stmt &node, const clang::ParmVarDecl &parameter) {
+  const auto *construct = llvm::dyn_cast<clang::CXXConstructExpr>(&node);
+  const clang::CXXConstructorDecl *constructor = construct ? construct->getConstructor() : nullptr;
+  if (!constructor || constructor->isCopyOrMoveConstructor() || isInStd(*constructor) ||
+      isLibraryCode(*constructor))
+    return {};
+  const auto *definition =
+      llvm::dyn_cast_or_null<clang::CXXConstructorDecl>(definitionOf(constructor));
+  if (!definition)
+    return {};
+  for (unsigned i = 0; i < construct->getNumArgs() && i < definition->getNumParams(); ++i)
+    if (mentions(construct->getArg(i), parameter))
+      return {definition, definition->getParamDecl(i)};
+  return {};
+}
+
+// Where a constructor that `function` runs on `parameter` stores it.
+std::vector<StoreSite> constructorStores(const clang::FunctionDecl &function,
+                                         const clang::ParmVarDecl &parameter) {
+  std::vector<StoreSite> stores;
+  forEachStmt(function.getBody(), [&](const clang::Stmt &node) {
+    auto [constructor, receiver] = receivingConstructorParameter(node, parameter);
+    if (constructor && constructor != &function)
+      llvm::append_range(stores, directStores(*constructor, *receiver));
+  });
+  return stores;
+}
+
+// std::make_unique<T>(p) / std::make_shared<T>(p): the construction happens in the standard
+// library's body, which forwards its parameters to T's constructor.
+bool isMakeSmartPointer(const clang::FunctionDecl &callee) {
+  return isInStd(callee) && callee.getDeclName().isIdentifier() &&
+         (callee.getName() == "make_unique" || callee.getName() == "make_shared");
+}
 } // namespace
 
 std::vector<StoreSite> storesOfParameter(const clang::FunctionDecl &function,
                                          const clang::ParmVarDecl &parameter) {
   std::vector<StoreSite> stores = directStores(function, parameter);
+  llvm::append_range(stores, constructorStores(function, parameter));
   forEachStmt(function.getBody(), [&](const clang::Stmt &node) {
     const auto *call = llvm::dyn_cast<clang::CallExpr>(&node);
     if (!call || storeOf(node, parameter))
       return;
     const clang::FunctionDecl *callee = definitionOf(call->getDirectCallee());
-    if (!callee || callee == &function || isInStd(*callee))
+    if (!callee || callee == &function)
+      return;
+    if (isMakeSmartPointer(*callee)) {
+      if (const clang::ParmVarDecl *receiver = receivingParameter(*call, *callee, parameter))
+        llvm::append_range(stores, constructorStores(*callee, *receiver));
+      return;
+    }
+    if (isInStd(*callee) || isLibraryCode(*callee))
       return;
     if (const clang::ParmVarDecl *receiver = receivingParameter(*call, *callee, parameter))
       llvm::append_range(stores, directStores(*callee, *receiver));

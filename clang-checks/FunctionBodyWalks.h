@@ -62,7 +62,9 @@ struct StoreSite {
 // constructor's member initializer `m(std::move(p))`,
 // `m.push_back(p)` / emplace_back / insert / emplace / push / push_front / insert_or_assign /
 // try_emplace, into a member whose type holds Python objects (PythonHeldTypes.h); and, one
-// level deep, where a function of this translation unit that receives `parameter` stores it.
+// level deep, where a function of this translation unit that receives `parameter` stores it,
+// or a constructor it runs on it (`T(p)`, `new T(p)`, `std::make_unique<T>(p)`) — a factory
+// passed to `py::init`.
 std::vector<StoreSite> storesOfParameter(const clang::FunctionDecl &function,
                                          const clang::ParmVarDecl &parameter);
 

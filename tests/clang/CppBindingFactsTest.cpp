@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace capcycle {
 namespace {
 
@@ -209,6 +211,50 @@ TEST(ConstructorBindings, InitPicksTheConstructorThatStoresItsArgument) {
   EXPECT_TRUE(contains(facts.callableStores,
                        CallableStore{"timing::Alarm", "ring_", alarm, {}, at(26, 39, 51), 0}));
   EXPECT_EQ(facts.callableStores.size(), 2u);
+}
+
+// `py::init(factory)`: the factory is the constructor Python calls (its parameters are Python's
+// arguments), and what the constructor it runs keeps is stored by the factory, through
+// std::make_unique, a temporary, or `new`.
+TEST(ConstructorBindings, FactoriesStoreWhatTheConstructorTheyRunKeeps) {
+  std::string file = fixture("factory_bindings.cpp");
+  FactSet facts = collectBindingFacts(givenFiles({file}));
+  EXPECT_TRUE(facts.notifications.empty()) << facts.notifications.front().message;
+  auto kept = [&](const std::string &cppType, const std::string &member, unsigned line) {
+    std::vector<std::pair<std::string, int>> found;
+    for (const CallableStore &store : facts.callableStores)
+      if (store.cppType == cppType && store.member == member && store.location.line == line)
+        found.emplace_back(store.cppFunction, store.parameter);
+    std::sort(found.begin(), found.end());
+    return found;
+  };
+  std::string tickerFactory = "lambda at " + file + ":33:21";
+  std::string beeperFactory = "lambda at " + file + ":36:48";
+  // 12: ... : period_(period), onTick_(std::move(onTick)) {}   argument 1 of the constructor
+  //     and of the factory at 33 (`std::make_unique<Ticker>(period, std::move(cb))`)
+  EXPECT_EQ(kept("Ticker", "onTick_", 12),
+            (std::vector<std::pair<std::string, int>>{
+                {"Ticker::Ticker(int, std::function<void ()>)", 1}, {tickerFactory, 1}}));
+  // 20: explicit Beeper(py::function beep) : beep_(std::move(beep)) {}   (factory at 36:
+  //     `return Beeper(f);`)
+  EXPECT_EQ(kept("Beeper", "beep_", 20),
+            (std::vector<std::pair<std::string, int>>{{"Beeper::Beeper(pybind11::function)", 0},
+                                                      {beeperFactory, 0}}));
+  // 26: explicit Buzzer(py::function buzz) : buzz_(std::move(buzz)) {}   (make_buzzer at 30:
+  //     `return new Buzzer(std::move(f));`)
+  EXPECT_EQ(kept("Buzzer", "buzz_", 26),
+            (std::vector<std::pair<std::string, int>>{{"Buzzer::Buzzer(pybind11::function)", 0},
+                                                      {"make_buzzer", 0}}));
+  EXPECT_EQ(facts.callableStores.size(), 6u) << "nothing from pybind11's own constructors";
+
+  std::vector<std::pair<std::string, std::vector<std::string>>> constructors;
+  for (const BoundMember &member : facts.boundMembers)
+    if (member.kind == "constructor")
+      constructors.emplace_back(member.cppFunction, member.argumentNames);
+  EXPECT_EQ(constructors, (std::vector<std::pair<std::string, std::vector<std::string>>>{
+                              {tickerFactory, {"period", "on_tick"}},
+                              {beeperFactory, {}},
+                              {"make_buzzer", {}}}));
 }
 
 } // namespace

@@ -73,6 +73,8 @@ const CrossFixture kFixtures[] = {
      "(m) callback assigned to a PyGetSetDef property whose setter stores it, with tp_traverse"},
     {"constructor_argument", true,
      "(n) callback passed to a py::init constructor that keeps it in a std::function member"},
+    {"factory_constructor", true,
+     "(o) callback passed by keyword to a py::init factory whose std::make_unique keeps it"},
 };
 
 std::string clientOf(const CrossFixture &f) { return std::string(kFixtureDir) + f.name + "_client.py"; }
