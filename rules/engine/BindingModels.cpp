@@ -45,35 +45,16 @@ bool isDisconnectName(llvm::StringRef name) {
          name == "unsubscribe" || name == "off";
 }
 
-ModelConnection connectionFor(const FactSet &facts, const CallableStore &store,
-                              const std::string &form, std::vector<std::string> types,
-                              std::vector<std::string> signals) {
-  ModelConnection c;
-  c.id = store.cppType + "::" + store.cppFunction;
-  c.form = form;
-  c.types = std::move(types);
-  c.names = store.pythonMethods;
-  c.signals = std::move(signals);
-  c.callbackArgument = 0;
-  c.storage = storageOf(facts, store.cppType, store.member);
-  c.weakBoundMethods = false; // a py::function / PyObject* holds a bound method strongly
-  c.storeLocation = store.location;
-  c.storeDescription = "member '" + store.member + "' of " + store.cppType + " keeps the callable in " +
-                       storageWords(c.storage);
-  c.evidence = "derived from the scanned C++ (" + store.cppFunction + ")";
-  return c;
-}
-
-// `obj.<attribute> = cb` stores cb in `member` of cppType.
-ModelConnection attributeConnection(const FactSet &facts, const BoundMember &attribute,
-                                    const std::string &cppType, const std::string &member,
-                                    const SourceLocation &storeLocation, std::string evidence) {
+// A connection whose callback ends up in `member` of cppType (stored at `storeLocation`): how
+// the GC sees it, and how the finding's path names the store.
+ModelConnection storingConnection(const FactSet &facts, std::string form,
+                                  const std::string &cppType, const std::string &member,
+                                  const SourceLocation &storeLocation, std::string evidence) {
   ModelConnection c;
   c.id = cppType + "::" + member;
-  c.form = "attribute-assignment";
-  c.names = {attribute.pythonName};
+  c.form = std::move(form);
   c.storage = storageOf(facts, cppType, member);
-  c.weakBoundMethods = false;
+  c.weakBoundMethods = false; // a py::function / PyObject* holds a bound method strongly
   c.storeLocation = storeLocation;
   c.storeDescription =
       "member '" + member + "' of " + cppType + " keeps the callable in " + storageWords(c.storage);
@@ -81,7 +62,22 @@ ModelConnection attributeConnection(const FactSet &facts, const BoundMember &att
   return c;
 }
 
-// The attribute connections of one BoundMember:
+// `recv.<name>(cb)` for the bound methods that run a storing function.
+ModelConnection connectionFor(const FactSet &facts, const CallableStore &store,
+                              const std::string &form, std::vector<std::string> types,
+                              std::vector<std::string> signals) {
+  ModelConnection c =
+      storingConnection(facts, form, store.cppType, store.member, store.location,
+                        "derived from the scanned C++ (" + store.cppFunction + ")");
+  c.id = store.cppType + "::" + store.cppFunction;
+  c.types = std::move(types);
+  c.names = store.pythonMethods;
+  c.signals = std::move(signals);
+  c.callbackArgument = 0;
+  return c;
+}
+
+// The attribute connections of one BoundMember (`obj.<attribute> = cb`):
 // - `.def_readwrite` of a member holding one callable (py::function, py::object,
 //   std::function). A container member is assigned a converted copy of a whole list, which is
 //   not how callbacks are registered;
@@ -95,22 +91,26 @@ std::vector<ModelConnection> attributeConnectionsOf(const FactSet &facts,
     });
     if (reference != facts.pythonReferences.end() && reference->container.empty() &&
         reference->owning)
-      connections.push_back(attributeConnection(
-          facts, attribute, attribute.cppType, attribute.returnedMember, reference->location,
+      connections.push_back(storingConnection(
+          facts, "attribute-assignment", attribute.cppType, attribute.returnedMember,
+          reference->location,
           "derived from the scanned C++ (def_readwrite '" + attribute.pythonName + "')"));
   }
   if (!attribute.setterFunction.empty())
     for (const CallableStore &store : facts.callableStores)
       if (store.cppFunction == attribute.setterFunction)
-        connections.push_back(attributeConnection(
-            facts, attribute, store.cppType, store.member, store.location,
+        connections.push_back(storingConnection(
+            facts, "attribute-assignment", store.cppType, store.member, store.location,
             "derived from the scanned C++ (the setter " + store.cppFunction + " of property '" +
                 attribute.pythonName + "')"));
+  for (ModelConnection &connection : connections)
+    connection.names = {attribute.pythonName};
   return connections;
 }
 
-// A constructor bound with `py::init<Args...>()` that keeps one of its arguments in a member:
-// `Timer(1.0, cb)` (or `on_timeout=cb` with `py::arg`) stores cb in the new object.
+// A constructor Python calls (`py::init<Args...>()` or a factory) that keeps one of its
+// arguments in a member: `Timer(1.0, cb)` (or `on_timeout=cb` with `py::arg`) stores cb in the
+// new object.
 std::vector<ModelConnection> constructorConnectionsOf(const FactSet &facts,
                                                       const BoundMember &constructor) {
   std::vector<ModelConnection> connections;
@@ -119,19 +119,13 @@ std::vector<ModelConnection> constructorConnectionsOf(const FactSet &facts,
   for (const CallableStore &store : facts.callableStores) {
     if (store.cppFunction != constructor.cppFunction || store.cppType != constructor.cppType)
       continue;
-    ModelConnection c;
-    c.id = store.cppType + "::" + store.member;
-    c.form = "constructor-argument";
+    ModelConnection c = storingConnection(
+        facts, "constructor-argument", store.cppType, store.member, store.location,
+        "derived from the scanned C++ (the constructor " + store.cppFunction + ")");
     c.names = {constructor.pythonName};
     c.callbackArgument = store.parameter;
     if (size_t(store.parameter) < constructor.argumentNames.size())
       c.callbackKeyword = constructor.argumentNames[size_t(store.parameter)];
-    c.storage = storageOf(facts, store.cppType, store.member);
-    c.weakBoundMethods = false;
-    c.storeLocation = store.location;
-    c.storeDescription = "member '" + store.member + "' of " + store.cppType +
-                         " keeps the callable in " + storageWords(c.storage);
-    c.evidence = "derived from the scanned C++ (the constructor " + store.cppFunction + ")";
     connections.push_back(std::move(c));
   }
   return connections;
