@@ -54,11 +54,22 @@ struct UnitAnalysis {
   std::vector<std::string> inputs;
 };
 
+// `base/../src/a.cpp` as `/project/src/a.cpp`. Removing `a/..` by text is wrong when `a` is a
+// symbolic link (its `..` is the link target's parent), so that is kept only when it names the
+// same file; otherwise the path keeps its `..`, which the file system resolves correctly.
 std::string absolutePath(llvm::StringRef path, llvm::StringRef base) {
   llvm::SmallString<256> absolute(path);
   if (!llvm::sys::path::is_absolute(absolute))
     llvm::sys::fs::make_absolute(base, absolute);
-  llvm::sys::path::remove_dots(absolute, /*remove_dot_dot=*/true);
+  llvm::sys::path::remove_dots(absolute, /*remove_dot_dot=*/false);
+  llvm::SmallString<256> textual(absolute);
+  llvm::sys::path::remove_dots(textual, /*remove_dot_dot=*/true);
+  if (textual == absolute)
+    return std::string(absolute);
+  bool same = false;
+  if (!llvm::sys::fs::exists(absolute) ||
+      (!llvm::sys::fs::equivalent(textual, absolute, same) && same))
+    return std::string(textual);
   return std::string(absolute);
 }
 

@@ -6,6 +6,7 @@
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -54,6 +55,7 @@ public:
 
   std::string write(const std::string &name, const std::string &text) const {
     std::string file = path + "/" + name;
+    llvm::sys::fs::create_directories(llvm::sys::path::parent_path(file));
     std::error_code problem;
     llvm::raw_fd_ostream out(file, problem);
     out << text;

@@ -91,6 +91,31 @@ PYBIND11_MODULE(gccbuilt, m) { pybind11::class_<Microphone>(m, "Microphone"); }
   EXPECT_EQ(pythonNames(facts), std::vector<std::string>{"Microphone"});
 }
 
+// A database entry `../../src/bind.cpp` run from a build directory reached through a symbolic
+// link: `..` is the link target's parent, so removing `link/..` by text would name a file
+// that does not exist. The unit runs, under the path that reaches it.
+TEST(CollectBindingFacts, DotDotAfterASymbolicLinkIsResolvedByTheFileSystem) {
+  ScratchDirectory project;
+  std::string source = project.write("src/bind.cpp", R"(#include <pybind11/pybind11.h>
+struct Microphone {};
+PYBIND11_MODULE(linked, m) { pybind11::class_<Microphone>(m, "Microphone"); }
+)");
+  ASSERT_FALSE(llvm::sys::fs::create_directories(project.path + "/real/build"));
+  std::string link = project.path + "/link";
+  ASSERT_FALSE(llvm::sys::fs::create_link(project.path + "/real/build", link));
+  project.write("real/build/compile_commands.json",
+                "[" + compileDatabaseEntry(link, "../../src/bind.cpp", pybindFlags()) + "]");
+  CppInput input;
+  input.buildDir = link;
+  FactSet facts = collectBindingFacts(input);
+
+  EXPECT_TRUE(facts.notifications.empty()) << facts.notifications.front().message;
+  ASSERT_EQ(facts.boundTypes.size(), 1u);
+  bool same = false;
+  EXPECT_FALSE(llvm::sys::fs::equivalent(facts.boundTypes[0].location.file, source, same));
+  EXPECT_TRUE(same) << facts.boundTypes[0].location.file << " is not " << source;
+}
+
 TEST(CollectBindingFacts, NonexistentFileIsANotification) {
   std::string good = fixture("second_module.cpp");
   FactSet facts = collectBindingFacts(givenFiles({"/nonexistent/missing_bindings.cpp", good}));
