@@ -340,6 +340,19 @@ FactSet analyzeUnit(const TranslationUnitJob &job,
   return std::move(analysis.facts);
 }
 
+// Entries unused for a month go: every scan with the cache runs every unit of the database, so
+// an entry no scan used that long belongs to flags or sources that no longer exist.
+void pruneCache(const FactsCache &cache, const std::vector<TranslationUnitJob> &jobs,
+                const clang::tooling::ArgumentsAdjuster &adjustArguments) {
+  if (!cache.enabled())
+    return;
+  std::vector<std::string> used;
+  for (const TranslationUnitJob &job : jobs)
+    used.push_back(FactsCache::entryName(
+        adjustArguments(job.command.CommandLine, job.command.Filename), job.paths));
+  cache.prune(used, std::chrono::system_clock::now(), std::chrono::hours(24 * 30));
+}
+
 // Each unit has its own CompilerInstance and AST, as in clangd, so units share nothing but
 // the (read-only) plan; results keep the plan's order so output does not depend on timing.
 std::vector<FactSet> analyzeInParallel(const std::vector<TranslationUnitJob> &jobs,
@@ -375,6 +388,7 @@ FactSet collectBindingFacts(const CppInput &input) {
     FactsCache cache = input.useCache && database ? FactsCache(input.buildDir) : FactsCache();
     for (FactSet &unitFacts : analyzeInParallel(jobs, adjustArguments, cache, input.jobs))
       facts.append(std::move(unitFacts));
+    pruneCache(cache, jobs, adjustArguments);
   } catch (const std::exception &problem) {
     facts.notifications.push_back(
         errorAbout(input.buildDir, std::string("internal error: ") + problem.what()));

@@ -188,4 +188,27 @@ void FactsCache::store(llvm::StringRef entry, const FactSet &facts,
                                            {"facts", toJSON(facts)}});
 }
 
+void FactsCache::prune(llvm::ArrayRef<std::string> used, llvm::sys::TimePoint<> now,
+                       std::chrono::hours age) const {
+  if (!enabled())
+    return;
+  std::error_code problem;
+  for (llvm::sys::fs::directory_iterator it(directory, problem), end; it != end && !problem;
+       it.increment(problem)) {
+    llvm::StringRef name = llvm::sys::path::filename(it->path());
+    llvm::sys::fs::file_status status;
+    if (llvm::sys::fs::status(it->path(), status) ||
+        status.type() != llvm::sys::fs::file_type::regular_file)
+      continue;
+    llvm::sys::TimePoint<> written = status.getLastModificationTime();
+    bool stale = false;
+    if (name.contains(".tmp-"))
+      stale = written < now - std::chrono::hours(1);
+    else if (name.consume_back(".json"))
+      stale = written < now - age && !llvm::is_contained(used, name);
+    if (stale)
+      llvm::sys::fs::remove(it->path()); // gone already (another scan pruned it): fine
+  }
+}
+
 } // namespace capcycle

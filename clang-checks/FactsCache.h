@@ -51,6 +51,13 @@ public:
   void store(llvm::StringRef entry, const FactSet &facts, const std::vector<std::string> &inputs,
              llvm::sys::TimePoint<> started) const;
 
+  // After a scan that ran every unit of the database: removes the entries it did not use
+  // (`used`: their names) that were written before `now - age` (units of flags or sources that
+  // are gone), and temporaries left by a write that was interrupted an hour before `now` or
+  // more. A parallel scan that loses an entry this way analyses that unit again.
+  void prune(llvm::ArrayRef<std::string> used, llvm::sys::TimePoint<> now,
+             std::chrono::hours age) const;
+
   bool enabled() const { return !directory.empty(); }
   std::string entryPath(llvm::StringRef entry) const;
 

@@ -191,6 +191,37 @@ TEST_F(FactsCacheTest, ADisabledCacheKeepsNothing) {
   EXPECT_FALSE(llvm::sys::fs::exists(build.path + "/capcycle-cache"));
 }
 
+// After a scan: what it did not use and was written more than the given age ago goes, and so do
+// temporaries of interrupted writes; what it used, what is recent, and other files stay.
+TEST_F(FactsCacheTest, PruningRemovesOldUnusedEntriesAndLeftoverTemporaries) {
+  storeSample();
+  auto now = std::chrono::system_clock::now();
+  auto daysAgo = [&](int days) { return now - std::chrono::hours(24 * days); };
+  std::string oldUnused = build.write("capcycle-cache/aaaa.json", "{}");
+  std::string recentUnused = build.write("capcycle-cache/bbbb.json", "{}");
+  std::string leftover = build.write("capcycle-cache/cccc.json.tmp-1a2b3c", "{");
+  std::string freshTemporary = build.write("capcycle-cache/dddd.json.tmp-4d5e6f", "{");
+  std::string notAnEntry = build.write("capcycle-cache/README", "kept\n");
+  setModified(cache.entryPath(entry), daysAgo(90)); // used by this scan: kept however old
+  setModified(oldUnused, daysAgo(31));
+  setModified(recentUnused, daysAgo(29));
+  setModified(leftover, now - std::chrono::hours(2));
+  setModified(notAnEntry, daysAgo(90));
+
+  cache.prune({entry}, now, std::chrono::hours(24 * 30));
+  EXPECT_TRUE(llvm::sys::fs::exists(cache.entryPath(entry)));
+  EXPECT_FALSE(llvm::sys::fs::exists(oldUnused));
+  EXPECT_TRUE(llvm::sys::fs::exists(recentUnused));
+  EXPECT_FALSE(llvm::sys::fs::exists(leftover));
+  EXPECT_TRUE(llvm::sys::fs::exists(freshTemporary)) << "a write in progress";
+  EXPECT_TRUE(llvm::sys::fs::exists(notAnEntry));
+  EXPECT_EQ(cache.lookup(entry), sampleFacts());
+
+  FactsCache disabled;
+  disabled.prune({}, now, std::chrono::hours(0)); // nothing to prune, nothing touched
+  EXPECT_TRUE(llvm::sys::fs::exists(recentUnused));
+}
+
 TEST(FactsCacheEntryName, ChangesWithEverythingThatDecidesTheFacts) {
   std::vector<std::string> arguments{"clang++", "-std=c++17", "-fsyntax-only", "a.cpp"};
   TranslationUnitPaths paths{"a.cpp", "/project"};
