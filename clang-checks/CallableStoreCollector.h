@@ -17,9 +17,9 @@ namespace capcycle {
 // directly or through one call (FunctionBodyWalks.h: storesOfParameter). Which Python methods
 // reach the function is filled in later from BoundMember facts (BindingLinks.h).
 //
-// Not seen: stores through a local variable (`auto g = f; cb_ = g;`), through more than one
-// call, or into a member of an object that is not the function's own (`global.cb = f` counts
-// only when `global`'s class is the one bound).
+// A local holding the parameter (`auto g = f; cb_ = g;`) or a lambda capturing it counts as the
+// parameter. Not seen: stores through more than one call, or into a member of an object that is
+// not the function's own (`global.cb = f` counts only when `global`'s class is the one bound).
 class CallableStoreCollector : public clang::ast_matchers::MatchFinder::MatchCallback {
 public:
   CallableStoreCollector(TranslationUnitPaths paths, std::vector<CallableStore> &out)

@@ -58,11 +58,45 @@ bool callsParameter(const clang::CallExpr &call, const clang::ParmVarDecl &param
   return callee && callee->getDecl() == &parameter;
 }
 
-bool mentions(const clang::Stmt *stmt, const clang::ParmVarDecl &parameter) {
+bool mentions(const clang::Stmt *stmt, const clang::ParmVarDecl &parameter, int relays = 0);
+
+// A local that holds the parameter itself: `auto f = std::move(p);`, `py::function g = p;`, or
+// a lambda that captures it (`auto wrapper = [p](int x) { gil_scoped_acquire g; p(x); };`, the
+// usual GIL-taking wrapper). Not a value computed from it (`p.attr("__name__")`).
+bool relaysParameter(const clang::VarDecl &local, const clang::ParmVarDecl &parameter,
+                     int relays) {
+  if (relays >= 4 || !local.hasLocalStorage() || llvm::isa<clang::ParmVarDecl>(local) ||
+      !local.getInit())
+    return false;
+  const clang::Expr *init = stripped(local.getInit());
+  if (const auto *call = llvm::dyn_cast<clang::CallExpr>(init);
+      call && call->getNumArgs() == 1 && call->getDirectCallee() &&
+      call->getDirectCallee()->isInStdNamespace() &&
+      call->getDirectCallee()->getDeclName().isIdentifier() &&
+      call->getDirectCallee()->getName() == "move")
+    init = stripped(call->getArg(0));
+  if (const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(init)) {
+    if (ref->getDecl() == &parameter)
+      return true;
+    const auto *other = llvm::dyn_cast<clang::VarDecl>(ref->getDecl());
+    return other && other != &local && relaysParameter(*other, parameter, relays + 1);
+  }
+  const clang::LambdaExpr *lambda = firstLambdaIn(init);
+  return lambda && llvm::any_of(lambda->capture_inits(), [&](const clang::Expr *capture) {
+           return capture && mentions(capture, parameter, relays + 1);
+         });
+}
+
+bool mentions(const clang::Stmt *stmt, const clang::ParmVarDecl &parameter, int relays) {
   bool found = false;
   forEachStmt(stmt, [&](const clang::Stmt &node) {
-    if (const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(&node))
-      found |= ref->getDecl() == &parameter;
+    const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(&node);
+    if (!ref || found)
+      return;
+    if (ref->getDecl() == &parameter)
+      found = true;
+    else if (const auto *local = llvm::dyn_cast<clang::VarDecl>(ref->getDecl()))
+      found = relaysParameter(*local, parameter, relays);
   });
   return found;
 }

@@ -58,7 +58,9 @@ struct StoreSite {
   const clang::Stmt *at = nullptr; // the assignment or insertion
 };
 
-// Where `function` stores `parameter`: `m = p`, `m = std::move(p)`, `m[key] = p`, a
+// Where `function` stores `parameter` — itself, a local holding it (`auto g = std::move(p)`) or
+// a lambda capturing it (`auto w = [p](...) {...}`), not a value computed from it: `m = p`,
+// `m = std::move(p)`, `m[key] = p`, a
 // constructor's member initializer `m(std::move(p))`,
 // `m.push_back(p)` / emplace_back / insert / emplace / push / push_front / insert_or_assign /
 // try_emplace, into a member whose type holds Python objects (PythonHeldTypes.h); and, one
