@@ -76,7 +76,7 @@ constructorFor(const clang::ClassTemplateSpecializationDecl &initializer,
 
 // The function in `py::init(factory)`: a lambda, or `&make_timer` / `make_timer`.
 const clang::FunctionDecl *factoryFunction(const clang::Expr &initializer) {
-  if (const clang::LambdaExpr *lambda = firstLambdaIn(&initializer))
+  if (const clang::LambdaExpr *lambda = firstNodeIn<clang::LambdaExpr>(&initializer))
     return lambda->getCallOperator();
   const auto *init =
       llvm::dyn_cast<clang::CallExpr>(initializer.IgnoreUnlessSpelledInSource()->IgnoreParenCasts());
@@ -92,7 +92,7 @@ std::vector<std::string> argumentNames(const clang::CXXMemberCallExpr &call) {
     const clang::RecordDecl *type = recordOf(call.getArg(i)->getType());
     if (!type || (recordName(*type) != "pybind11::arg" && recordName(*type) != "pybind11::arg_v"))
       continue;
-    const clang::StringLiteral *name = firstStringLiteralIn(call.getArg(i));
+    const clang::StringLiteral *name = firstNodeIn<clang::StringLiteral>(call.getArg(i));
     names.push_back(name ? name->getString().str() : "");
   }
   return names;

@@ -61,7 +61,7 @@ void CustomTypeSetupCollector::registerMatchers(MatchFinder &finder) {
 void CustomTypeSetupCollector::run(const MatchFinder::MatchResult &result) {
   const auto *pybindClass = result.Nodes.getNodeAs<clang::ClassTemplateSpecializationDecl>("class");
   const auto *setup = result.Nodes.getNodeAs<clang::CXXConstructExpr>("setup");
-  const clang::LambdaExpr *setupFunction = firstLambdaIn(setup);
+  const clang::LambdaExpr *setupFunction = firstNodeIn<clang::LambdaExpr>(setup);
   if (!pybindClass || !setupFunction)
     return;
   std::optional<SourceLocation> location =

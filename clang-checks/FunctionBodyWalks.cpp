@@ -81,7 +81,7 @@ bool relaysParameter(const clang::VarDecl &local, const clang::ParmVarDecl &para
     const auto *other = llvm::dyn_cast<clang::VarDecl>(ref->getDecl());
     return other && other != &local && relaysParameter(*other, parameter, relays + 1);
   }
-  const clang::LambdaExpr *lambda = firstLambdaIn(init);
+  const clang::LambdaExpr *lambda = firstNodeIn<clang::LambdaExpr>(init);
   return lambda && llvm::any_of(lambda->capture_inits(), [&](const clang::Expr *capture) {
            return capture && mentions(capture, parameter, relays + 1);
          });
@@ -108,28 +108,6 @@ const clang::FunctionDecl *definitionOf(const clang::FunctionDecl *function) {
   return definition && definition->hasBody() ? definition : nullptr;
 }
 } // namespace
-
-const clang::LambdaExpr *firstLambdaIn(const clang::Stmt *stmt) {
-  if (!stmt)
-    return nullptr;
-  if (const auto *lambda = llvm::dyn_cast<clang::LambdaExpr>(stmt))
-    return lambda;
-  for (const clang::Stmt *child : stmt->children())
-    if (const clang::LambdaExpr *lambda = firstLambdaIn(child))
-      return lambda;
-  return nullptr;
-}
-
-const clang::StringLiteral *firstStringLiteralIn(const clang::Stmt *stmt) {
-  if (!stmt)
-    return nullptr;
-  if (const auto *literal = llvm::dyn_cast<clang::StringLiteral>(stmt))
-    return literal;
-  for (const clang::Stmt *child : stmt->children())
-    if (const clang::StringLiteral *literal = firstStringLiteralIn(child))
-      return literal;
-  return nullptr;
-}
 
 std::vector<const clang::FieldDecl *> fieldsVisitedByTraverse(const clang::FunctionDecl &traverse) {
   std::vector<const clang::FieldDecl *> fields;

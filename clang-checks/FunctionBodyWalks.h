@@ -3,6 +3,9 @@
 // different functions (a C-API tp_traverse and a pybind11 custom_type_setup traverse).
 #pragma once
 
+#include "clang/AST/Stmt.h"
+#include "llvm/Support/Casting.h"
+
 #include <string>
 #include <vector>
 
@@ -11,18 +14,22 @@ class FieldDecl;
 class LambdaExpr;
 class FunctionDecl;
 class ParmVarDecl;
-class Stmt;
-class StringLiteral;
 } // namespace clang
 
 namespace capcycle {
 
-// The first lambda written inside `stmt` (depth first): the function a std::function or a
-// function pointer is built from.
-const clang::LambdaExpr *firstLambdaIn(const clang::Stmt *stmt);
-
-// The first string literal written inside `stmt` (depth first): the name in `py::arg("x")`.
-const clang::StringLiteral *firstStringLiteralIn(const clang::Stmt *stmt);
+// The first node of kind Node inside `stmt`, `stmt` included (depth first): the lambda a
+// std::function or a function pointer is built from, the name literal in `py::arg("x")`.
+template <typename Node> const Node *firstNodeIn(const clang::Stmt *stmt) {
+  if (!stmt)
+    return nullptr;
+  if (const auto *node = llvm::dyn_cast<Node>(stmt))
+    return node;
+  for (const clang::Stmt *child : stmt->children())
+    if (const Node *node = firstNodeIn<Node>(child))
+      return node;
+  return nullptr;
+}
 
 // Members passed to the `visit` callback (the second parameter of a traverse function), as
 // Py_VISIT(self->cb) does, or iterated by a range-for whose body calls `visit` (a container of

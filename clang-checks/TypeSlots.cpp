@@ -24,7 +24,7 @@ const clang::FunctionDecl *functionValue(const clang::Expr *value) {
   const clang::Expr *plain = value->IgnoreParenCasts();
   if (const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(plain))
     return llvm::dyn_cast<clang::FunctionDecl>(ref->getDecl());
-  if (const clang::LambdaExpr *lambda = firstLambdaIn(value))
+  if (const clang::LambdaExpr *lambda = firstNodeIn<clang::LambdaExpr>(value))
     return lambda->getCallOperator();
   return nullptr;
 }
