@@ -33,7 +33,8 @@ PATH          .py files and directories (searched for .py files), C++ files (.cp
 --no-cache    parse every C++ unit; neither read nor write BUILD_DIR/capcycle-cache/
 -- FLAGS      compile flags for C++ files given as PATH (like clang-tidy)
 --format      output format: text (gcc style, default), sarif (SARIF 2.1.0), json
--o FILE       write the report to FILE (atomically) instead of standard output
+-o FILE       write the report to FILE instead of standard output: a regular file is
+              replaced atomically, a device, FIFO or /dev/stdout written through
 --config FILE read the configuration from FILE (.capcycle.yaml, or pyproject.toml with
               [tool.capcycle]) instead of searching upwards from the first PATH
 --no-config   use no configuration file

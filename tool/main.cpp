@@ -43,14 +43,15 @@ bool useColor(const CommandLine &cli, bool terminal) {
   return terminal && !(noColor && *noColor);
 }
 
-// Writes to -o FILE atomically, or to standard output.
+// Writes to -o FILE (replaced atomically, or written through: writeOutputFile), or to
+// standard output.
 llvm::Error emit(const CommandLine &cli, llvm::function_ref<void(llvm::raw_ostream &)> write) {
   if (cli.outputFile.empty()) {
     write(llvm::outs());
     llvm::outs().flush();
     return llvm::Error::success();
   }
-  return writeFileAtomically(cli.outputFile, write);
+  return writeOutputFile(cli.outputFile, write);
 }
 
 Notification errorAbout(std::string file, std::string message) {

@@ -51,9 +51,12 @@ std::vector<std::string> findingFingerprints(const std::vector<Finding> &finding
                                              llvm::StringRef sourceRoot);
 void writeSarifReport(const ReportInput &input, llvm::raw_ostream &out);
 
-// Writes through a temporary file in the same directory and renames it over `path`, so a
-// reader never sees a half-written report, even when the scan is interrupted.
-llvm::Error writeFileAtomically(llvm::StringRef path,
-                                llvm::function_ref<void(llvm::raw_ostream &)> write);
+// Writes a report to `path` (`-o`). A regular file, or one that does not exist yet, is replaced
+// through a temporary file in its directory and a rename, so a reader never sees a half-written
+// report, even when the scan is interrupted; a symbolic link is followed and its target
+// replaced. A device, FIFO or socket (/dev/null, /dev/stdout, a named pipe) is written through,
+// never renamed over; so is a regular file in a directory where no temporary file can be made.
+llvm::Error writeOutputFile(llvm::StringRef path,
+                            llvm::function_ref<void(llvm::raw_ostream &)> write);
 
 } // namespace capcycle

@@ -102,7 +102,7 @@ TEST(SarifValidator, ReportPassesSarifAndGitHubRules) {
                    testing::at(root + "/data.py", 0, 0, 0)},
       Notification{Notification::Level::Note, "no compile database, C++ not scanned", {}}};
   ASSERT_FALSE(
-      writeFileAtomically(logPath, [&](llvm::raw_ostream &out) { writeSarifReport(input, out); }));
+      writeOutputFile(logPath, [&](llvm::raw_ostream &out) { writeSarifReport(input, out); }));
 
   // Its console output repeats what report.sarif says; keep it beside the logs, not in ours.
   std::string consolePath = (directory + "/validator.out").str();
