@@ -146,8 +146,14 @@ void planGivenFile(const std::string &file, const CompilationDatabase *database,
   if (database)
     commands = database->getCompileCommands(absolutePath(file, directory));
   if (commands.empty()) {
-    std::vector<std::string> commandLine{"clang++"};
-    commandLine.insert(commandLine.end(), extraArgs.begin(), extraArgs.end());
+    // A C extension module is C: `clang`, and the C++ dialect flags of `--` (given for the C++
+    // files of the same scan) left out, as a build would compile each with its own flags.
+    bool isC = llvm::sys::path::extension(file) == ".c";
+    std::vector<std::string> commandLine{isC ? "clang" : "clang++"};
+    for (const std::string &arg : extraArgs)
+      if (!isC || !(llvm::StringRef(arg).starts_with("-std=c++") ||
+                    llvm::StringRef(arg).starts_with("-std=gnu++")))
+        commandLine.push_back(arg);
     commandLine.push_back(file);
     commands.emplace_back(directory, file, std::move(commandLine), "");
   }
@@ -160,7 +166,7 @@ void planGivenFile(const std::string &file, const CompilationDatabase *database,
 bool isCppSource(llvm::StringRef path) {
   llvm::StringRef extension = llvm::sys::path::extension(path);
   return extension == ".cpp" || extension == ".cc" || extension == ".cxx" || extension == ".c++" ||
-         extension == ".C";
+         extension == ".C" || extension == ".c";
 }
 
 // Hidden folders (.git, .venv) and node_modules hold no translation units of the project.
@@ -213,9 +219,16 @@ clang::tooling::ArgumentsAdjuster analysisArguments(const std::string &resourceD
   // Appended, so they win over the build's own flags: the builtin headers must be those of the
   // Clang we run (not of the compiler the build used), and a -Werror build must not turn
   // warnings into "this TU failed". Without carets, Clang also stops printing its
-  // "N errors generated." summary to stderr.
+  // "N errors generated." summary to stderr. Old C that GCC builds with warnings is an error
+  // by default in Clang (function pointer casts, int conversions, implicit declarations):
+  // capcycle needs the AST, not object code, so those stay warnings.
   ArgumentsAdjuster ours = getInsertArgumentAdjuster(
-      CommandLineArguments{"-resource-dir=" + resourceDir, "-Wno-error", "-fno-caret-diagnostics"},
+      CommandLineArguments{"-resource-dir=" + resourceDir, "-Wno-error",
+                           "-Wno-error=incompatible-function-pointer-types",
+                           "-Wno-error=incompatible-pointer-types", "-Wno-error=int-conversion",
+                           "-Wno-error=implicit-function-declaration",
+                           "-Wno-error=implicit-int", "-Wno-error=return-type",
+                           "-fno-caret-diagnostics"},
       ArgumentInsertPosition::END);
   return combineAdjusters(
       combineAdjusters(getClangStripOutputAdjuster(), getClangStripDependencyFileAdjuster()),

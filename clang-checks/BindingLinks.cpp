@@ -75,6 +75,12 @@ bool visited(const FactSet &facts, const PythonReference &reference) {
   });
 }
 
+bool isWeakList(const FactSet &facts, const PythonReference &reference) {
+  return llvm::any_of(facts.gcSupport, [&](const GcSupport &gc) {
+    return gc.cppType == reference.cppType && gc.weakListMember == reference.member;
+  });
+}
+
 bool storesCallablesFromPython(const FactSet &facts, const std::string &cppType) {
   return llvm::any_of(facts.callableStores, [&](const CallableStore &store) {
     return store.cppType == cppType && !store.pythonMethods.empty();
@@ -187,8 +193,10 @@ void linkBindingFacts(FactSet &facts) {
     if (reference.heldAs == "std::function")
       reference.owning = storedFromPython(facts, reference.cppType, reference.member);
   linkSignalOwnerships(facts);
-  for (PythonReference &reference : facts.pythonReferences)
+  for (PythonReference &reference : facts.pythonReferences) {
+    reference.owning = reference.owning && !isWeakList(facts, reference);
     reference.traversed = visited(facts, reference);
+  }
   linkExplicitReleases(facts);
 }
 

@@ -3,6 +3,8 @@
 #include "CodeNames.h"
 #include "FunctionBodyWalks.h"
 #include "NativeReleaseCollector.h"
+#include "ObjectMemberWalks.h"
+#include "PythonHeldTypes.h"
 #include "TypeSlots.h"
 
 #include "clang/AST/ASTContext.h"
@@ -92,16 +94,32 @@ TypeSlots readTypeSlots(const clang::VarDecl &variable, TypeObjectKind kind,
   return slots;
 }
 
-std::vector<std::string> namesOfMembersOf(const std::vector<const clang::FieldDecl *> &fields,
-                                          const clang::RecordDecl &object,
-                                          const clang::SourceManager &sources) {
+// Facts name a member of an embedded struct both by its path ("base.callback") and, as
+// CustomTypeSetupCollector does, by its struct ("BaseObject::callback").
+std::vector<std::string> namesAt(const std::vector<uint64_t> &offsets, const ObjectLayout &layout,
+                                 const clang::RecordDecl &object) {
   std::vector<std::string> names;
-  // Members of embedded structs are named with their struct, as in CustomTypeSetupCollector.
-  for (const clang::FieldDecl *field : fields)
-    if (!isInBindingLibrary(field->getLocation(), sources)) // e.g. ob_type of Py_TYPE(self)
-      names.push_back(field->getParent()->getCanonicalDecl() == object.getCanonicalDecl()
-                        ? field->getName().str()
-                        : factTypeName(*field->getParent()) + "::" + field->getName().str());
+  for (uint64_t offset : offsets) {
+    const clang::FieldDecl *field = layout.fieldAt(offset);
+    if (!field)
+      continue;
+    names.push_back(layout.nameAt(offset));
+    if (field->getParent()->getCanonicalDecl() != object.getCanonicalDecl())
+      names.push_back(factTypeName(*field->getParent()) + "::" + field->getName().str());
+  }
+  return names;
+}
+
+// The Python-holding members `function` (a method, setter or tp_init taking the object first)
+// assigns something other than NULL or a singleton.
+std::vector<std::string> membersStoredBy(const clang::FunctionDecl &function,
+                                         const ObjectLayout &layout,
+                                         const clang::ASTContext &context) {
+  std::vector<std::string> names;
+  for (uint64_t offset : objectMemberUse(function, 0, -1, context).assigned)
+    if (const clang::FieldDecl *field = layout.fieldAt(offset);
+        field && classifyHeldPythonType(field->getType()))
+      names.push_back(layout.nameAt(offset));
   return names;
 }
 
@@ -113,6 +131,57 @@ const clang::FunctionDecl *definitionOf(const clang::FunctionDecl *function) {
 const clang::FunctionDecl *tableFunction(const clang::Expr *value) {
   const auto *ref = value ? llvm::dyn_cast<clang::DeclRefExpr>(value->IgnoreParenCasts()) : nullptr;
   return ref ? llvm::dyn_cast<clang::FunctionDecl>(ref->getDecl()) : nullptr;
+}
+
+llvm::ArrayRef<clang::Expr *> tableEntries(const clang::VarDecl *table) {
+  const clang::InitListExpr *entries = arrayInitializer(table);
+  return entries ? llvm::ArrayRef<clang::Expr *>(const_cast<clang::InitListExpr *>(entries)->inits())
+                 : llvm::ArrayRef<clang::Expr *>();
+}
+
+// The name of a PyMethodDef / PyGetSetDef / PyMemberDef entry; generated code casts it
+// (`{(char *)"recognized", ...}`).
+const clang::StringLiteral *entryName(const clang::InitListExpr *fields) {
+  const clang::Expr *name = fields && fields->getNumInits() ? fields->getInit(0) : nullptr;
+  return name ? llvm::dyn_cast<clang::StringLiteral>(name->IgnoreParenCasts()) : nullptr;
+}
+
+std::optional<int64_t> integerValue(const clang::Expr *value, const clang::ASTContext &context) {
+  clang::Expr::EvalResult evaluated;
+  if (!value || value->isValueDependent() || !value->EvaluateAsInt(evaluated, context))
+    return std::nullopt;
+  return evaluated.Val.getInt().getExtValue();
+}
+
+// A PyMemberDef entry `{"on_done", T_OBJECT_EX, offsetof(Job, on_done), flags, doc}` of an
+// object member: only those can hold a callable or any other Python object.
+struct ObjectMemberEntry {
+  const clang::StringLiteral *name;
+  const clang::FieldDecl *field;
+  bool readOnly;
+};
+
+std::optional<ObjectMemberEntry> objectMemberEntry(const clang::Expr *entry,
+                                                   const clang::ASTContext &context) {
+  // structmember.h / descrobject.h: T_OBJECT = Py_T_OBJECT = 6, T_OBJECT_EX = Py_T_OBJECT_EX =
+  // 16, READONLY = Py_READONLY = 1 (stable ABI values).
+  constexpr int64_t ObjectMember = 6, ObjectMemberEx = 16, ReadOnly = 1;
+  const clang::InitListExpr *fields = semanticInitializer(entry);
+  if (!fields || fields->getNumInits() < 3 || !fields->getInit(0))
+    return std::nullopt; // the {NULL} sentinel
+  const clang::StringLiteral *name = entryName(fields);
+  const auto *offset = llvm::dyn_cast<clang::OffsetOfExpr>(fields->getInit(2)->IgnoreParenCasts());
+  std::optional<int64_t> type = integerValue(fields->getInit(1), context);
+  if (!name || !offset || !type || (*type != ObjectMember && *type != ObjectMemberEx) ||
+      offset->getNumComponents() != 1 ||
+      offset->getComponent(0).getKind() != clang::OffsetOfNode::Field)
+    return std::nullopt;
+  std::optional<int64_t> flags = fields->getNumInits() >= 4
+                                     ? integerValue(fields->getInit(3), context)
+                                     : std::optional<int64_t>(0);
+  if (!flags)
+    return std::nullopt;
+  return ObjectMemberEntry{name, offset->getComponent(0).getField(), (*flags & ReadOnly) != 0};
 }
 } // namespace
 
@@ -159,6 +228,8 @@ void CPythonTypeCollector::emitType(const TypeSlots &slots, const clang::VarDecl
 void CPythonTypeCollector::emitGcSupport(const TypeSlots &slots, const std::string &cppType,
                                          const SourceLocation &typeLocation,
                                          const MatchFinder::MatchResult &result) {
+  const clang::ASTContext &context = *result.Context;
+  ObjectLayout layout(*slots.object, context);
   GcSupport gc;
   gc.cppType = cppType;
   gc.mechanism = "tp_traverse";
@@ -168,7 +239,7 @@ void CPythonTypeCollector::emitGcSupport(const TypeSlots &slots, const std::stri
     gc.traverseFunction = functionIdentity(*slots.traverse, *result.SourceManager, paths);
     if (const clang::FunctionDecl *traverse = definitionOf(slots.traverse))
       gc.visitedMembers =
-          namesOfMembersOf(fieldsVisitedByTraverse(*traverse), *slots.object, *result.SourceManager);
+          namesAt(objectMemberUse(*traverse, 0, 1, context).visited, layout, *slots.object);
     if (std::optional<SourceLocation> at =
             factRange(slots.traverseAt->getSourceRange(), *result.SourceManager,
                       result.Context->getLangOpts(), paths))
@@ -178,65 +249,71 @@ void CPythonTypeCollector::emitGcSupport(const TypeSlots &slots, const std::stri
     gc.clearFunction = functionIdentity(*slots.clear, *result.SourceManager, paths);
     if (const clang::FunctionDecl *clear = definitionOf(slots.clear))
       gc.clearedMembers =
-          namesOfMembersOf(fieldsReferenced(*clear), *slots.object, *result.SourceManager);
+          namesAt(objectMemberUse(*clear, 0, -1, context).named, layout, *slots.object);
   }
+  if (slots.weakList)
+    gc.weakListMember = layout.nameAt(context.getFieldOffset(slots.weakList));
+  gc.storesAfterCreation = storesAfterCreation(slots, layout, result);
   if (std::find(out.gcSupport.begin(), out.gcSupport.end(), gc) == out.gcSupport.end())
     out.gcSupport.push_back(std::move(gc));
 }
 
-// PyMemberDef `{"on_done", T_OBJECT_EX, offsetof(Job, on_done), 0, doc}`: Python reads the
-// member, and assigns it unless READONLY. Only object members can hold a callable.
+// What Python can do to a live instance that puts new objects into it: assign a writable object
+// member, call a setter, call __init__ again, call a method that stores into a member.
+std::vector<std::string>
+CPythonTypeCollector::storesAfterCreation(const TypeSlots &slots, const ObjectLayout &layout,
+                                          const MatchFinder::MatchResult &result) const {
+  std::vector<std::string> stores;
+  auto storing = [&](const clang::FunctionDecl *function, const std::string &what) {
+    if (const clang::FunctionDecl *definition = definitionOf(function))
+      for (const std::string &member : membersStoredBy(*definition, layout, *result.Context))
+        stores.push_back(what + " stores '" + member + "'");
+  };
+  storing(slots.init, "tp_init '" + (slots.init ? slots.init->getName().str() : "") + "'");
+  for (const clang::Expr *entry : tableEntries(slots.methods))
+    if (const clang::InitListExpr *fields = semanticInitializer(entry);
+        fields && fields->getNumInits() >= 2)
+      if (const auto *name = entryName(fields))
+        storing(tableFunction(fields->getInit(1)), "method '" + name->getString().str() + "'");
+  for (const clang::Expr *entry : tableEntries(slots.getset))
+    if (const clang::InitListExpr *fields = semanticInitializer(entry);
+        fields && fields->getNumInits() >= 3 && tableFunction(fields->getInit(2)))
+      if (const auto *name = entryName(fields))
+        stores.push_back("setter '" + name->getString().str() + "'");
+  for (const clang::Expr *entry : tableEntries(slots.members))
+    if (std::optional<ObjectMemberEntry> member = objectMemberEntry(entry, *result.Context);
+        member && !member->readOnly)
+      stores.push_back("writable member '" + member->name->getString().str() + "'");
+  return stores;
+}
+
+// PyMemberDef entries of object members: Python reads the member, and assigns it unless
+// READONLY.
 void CPythonTypeCollector::emitObjectMembers(const clang::VarDecl *table, const std::string &cppType,
                                              const MatchFinder::MatchResult &result) {
-  // structmember.h / descrobject.h: T_OBJECT = Py_T_OBJECT = 6, T_OBJECT_EX = Py_T_OBJECT_EX =
-  // 16, READONLY = Py_READONLY = 1 (stable ABI values).
-  constexpr int64_t ObjectMember = 6, ObjectMemberEx = 16, ReadOnly = 1;
-  const clang::InitListExpr *entries = arrayInitializer(table);
-  if (!entries)
-    return;
-  auto integer = [&](const clang::Expr *value) -> std::optional<int64_t> {
-    clang::Expr::EvalResult evaluated;
-    if (!value || value->isValueDependent() || !value->EvaluateAsInt(evaluated, *result.Context))
-      return std::nullopt;
-    return evaluated.Val.getInt().getExtValue();
-  };
-  for (const clang::Expr *entry : entries->inits()) {
-    const clang::InitListExpr *fields = semanticInitializer(entry);
-    if (!fields || fields->getNumInits() < 3 || !fields->getInit(0))
-      continue; // the {NULL} sentinel
-    const auto *name = llvm::dyn_cast<clang::StringLiteral>(fields->getInit(0)->IgnoreParenImpCasts());
-    const auto *offset = llvm::dyn_cast<clang::OffsetOfExpr>(fields->getInit(2)->IgnoreParenCasts());
-    std::optional<int64_t> type = integer(fields->getInit(1));
-    if (!name || !offset || !type || (*type != ObjectMember && *type != ObjectMemberEx) ||
-        offset->getNumComponents() != 1 ||
-        offset->getComponent(0).getKind() != clang::OffsetOfNode::Field)
+  for (const clang::Expr *entry : tableEntries(table)) {
+    std::optional<ObjectMemberEntry> member = objectMemberEntry(entry, *result.Context);
+    std::optional<SourceLocation> location =
+        member ? factRange(member->name->getSourceRange(), *result.SourceManager,
+                           result.Context->getLangOpts(), paths)
+               : std::nullopt;
+    if (!location)
       continue;
-    std::optional<int64_t> flags =
-        fields->getNumInits() >= 4 ? integer(fields->getInit(3)) : std::optional<int64_t>(0);
-    std::optional<SourceLocation> location = factRange(
-        name->getSourceRange(), *result.SourceManager, result.Context->getLangOpts(), paths);
-    if (!flags || !location)
-      continue;
-    const clang::FieldDecl *field = offset->getComponent(0).getField();
-    bool readOnly = (*flags & ReadOnly) != 0;
-    out.boundMembers.push_back({cppType, name->getString().str(),
-                                readOnly ? "readonly" : "readwrite",
-                                field->getQualifiedNameAsString(), field->getName().str(), "",
-                                *location});
+    out.boundMembers.push_back({cppType, member->name->getString().str(),
+                                member->readOnly ? "readonly" : "readwrite",
+                                member->field->getQualifiedNameAsString(),
+                                member->field->getName().str(), "", *location});
   }
 }
 
 void CPythonTypeCollector::emitTableMembers(const clang::VarDecl *table, llvm::StringRef kind,
                                             const std::string &cppType,
                                             const MatchFinder::MatchResult &result) {
-  const clang::InitListExpr *entries = arrayInitializer(table);
-  if (!entries)
-    return;
-  for (const clang::Expr *entry : entries->inits()) {
+  for (const clang::Expr *entry : tableEntries(table)) {
     const clang::InitListExpr *fields = semanticInitializer(entry);
     if (!fields || fields->getNumInits() < 2 || !fields->getInit(0))
       continue; // the {NULL} sentinel
-    const auto *name = llvm::dyn_cast<clang::StringLiteral>(fields->getInit(0)->IgnoreParenImpCasts());
+    const clang::StringLiteral *name = entryName(fields);
     const clang::FunctionDecl *function = tableFunction(fields->getInit(1));
     // A PyGetSetDef's setter: `obj.name = value` calls it.
     const clang::FunctionDecl *setter = kind == "getset" && fields->getNumInits() >= 3

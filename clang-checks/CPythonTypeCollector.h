@@ -10,6 +10,7 @@
 namespace capcycle {
 
 struct TypeSlots;
+class ObjectLayout;
 
 // Matches every variable of type PyTypeObject or PyType_Spec with an initializer (designated
 // or positional) and reads its slots (TypeSlots.h). A type whose tp_basicsize is
@@ -39,6 +40,9 @@ private:
   void emitGcSupport(const TypeSlots &slots, const std::string &cppType,
                      const SourceLocation &typeLocation,
                      const clang::ast_matchers::MatchFinder::MatchResult &result);
+  std::vector<std::string>
+  storesAfterCreation(const TypeSlots &slots, const ObjectLayout &layout,
+                      const clang::ast_matchers::MatchFinder::MatchResult &result) const;
   void emitTableMembers(const clang::VarDecl *table, llvm::StringRef kind,
                         const std::string &cppType,
                         const clang::ast_matchers::MatchFinder::MatchResult &result);

@@ -37,14 +37,29 @@ bool isPyObjectStruct(const clang::RecordDecl &record) {
   return record.getName() == "_object";
 }
 
-// struct CallbackObject { PyObject_HEAD ... }: PyObject_HEAD declares `PyObject ob_base`.
-bool startsWithPyObjectHead(const clang::RecordDecl &record) {
+} // namespace
+
+// struct CallbackObject { PyObject_HEAD ... }: PyObject_HEAD declares `PyObject ob_base`,
+// PyObject_VAR_HEAD `PyVarObject ob_base` (which starts with a PyObject), and a derived type
+// starts with its base's struct (`BaseObject base;`).
+bool isPythonObjectStruct(const clang::RecordDecl &record, int depth) {
   const clang::RecordDecl *definition = record.getDefinition();
-  if (!definition || definition->field_empty())
+  if (depth > 8 || !definition || definition->field_empty())
     return false;
   const clang::FieldDecl *first = *definition->field_begin();
+  if (first->getType()->isPointerType())
+    return false;
   const clang::RecordDecl *firstType = first->getType().getCanonicalType()->getAsRecordDecl();
-  return first->getName() == "ob_base" && firstType && isPyObjectStruct(*firstType);
+  if (!firstType)
+    return false;
+  if (first->getName() == "ob_base" && isPyObjectStruct(*firstType))
+    return true;
+  return isPythonObjectStruct(*firstType, depth + 1);
+}
+
+namespace {
+bool startsWithPyObjectHead(const clang::RecordDecl &record) {
+  return isPythonObjectStruct(record, 0);
 }
 
 bool derivesFromPybindObject(const clang::CXXRecordDecl &record) {

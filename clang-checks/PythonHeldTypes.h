@@ -8,7 +8,8 @@
 
 namespace clang {
 class QualType;
-}
+class RecordDecl;
+} // namespace clang
 
 namespace capcycle {
 
@@ -25,5 +26,9 @@ struct HeldPythonType {
 // each also inside std::vector/list/deque/map/unordered_map/set/optional/shared_ptr/unique_ptr
 // (two levels deep). nullopt for every other type.
 std::optional<HeldPythonType> classifyHeldPythonType(clang::QualType type);
+
+// A C-API object struct: it starts with PyObject_HEAD or PyObject_VAR_HEAD, or with the struct
+// of its base type embedded by value.
+bool isPythonObjectStruct(const clang::RecordDecl &record, int depth = 0);
 
 } // namespace capcycle

@@ -61,16 +61,40 @@ void PythonReferenceCollector::recordMember(const clang::FieldDecl &fieldDecl,
     return;
   if (isInBindingLibrary(field->getLocation(), *result.SourceManager))
     return;
-  std::optional<HeldPythonType> held = classifyHeldPythonType(field->getType());
-  if (!held)
-    return;
   std::optional<SourceLocation> location =
       factRange(field->getSourceRange(), *result.SourceManager, result.Context->getLangOpts(), paths);
   if (!location)
     return;
-  PythonReference reference{factTypeName(*owner), field->getName().str(), held->heldAs,
-                            held->container,    held->owning,            false,
-                            *location};
+  std::string ownerName = factTypeName(*owner);
+  if (std::optional<HeldPythonType> held = classifyHeldPythonType(field->getType()))
+    add({ownerName, field->getName().str(), held->heldAs, held->container, held->owning, false,
+         *location});
+  // A C-API object struct that embeds another struct by value (its base type's struct, or a
+  // block of state) owns the embedded references itself: its traverse must visit them.
+  const clang::RecordDecl *embedded = field->getType().getCanonicalType()->getAsRecordDecl();
+  if (embedded && !field->getType()->isPointerType() && isPythonObjectStruct(*owner))
+    addEmbedded(*embedded, ownerName, field->getName().str() + ".", *location, result, 0);
+}
+
+void PythonReferenceCollector::addEmbedded(const clang::RecordDecl &record, const std::string &owner,
+                                           const std::string &prefix, const SourceLocation &at,
+                                           const MatchFinder::MatchResult &result, int depth) {
+  const clang::RecordDecl *definition = record.getDefinition();
+  if (!definition || depth > 4)
+    return;
+  for (const clang::FieldDecl *field : definition->fields()) {
+    if (isInBindingLibrary(field->getLocation(), *result.SourceManager))
+      continue; // ob_base
+    std::string name = prefix + field->getName().str();
+    if (std::optional<HeldPythonType> held = classifyHeldPythonType(field->getType()))
+      add({owner, name, held->heldAs, held->container, held->owning, false, at});
+    else if (const clang::RecordDecl *inner = field->getType().getCanonicalType()->getAsRecordDecl();
+             inner && !field->getType()->isPointerType())
+      addEmbedded(*inner, owner, name + ".", at, result, depth + 1);
+  }
+}
+
+void PythonReferenceCollector::add(PythonReference reference) {
   if (std::find(out.begin(), out.end(), reference) == out.end())
     out.push_back(std::move(reference));
 }

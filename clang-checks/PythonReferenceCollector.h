@@ -17,6 +17,8 @@ namespace capcycle {
 // facts are known (BindingLinks.h). Members of class templates are taken from their
 // instantiations. A PyObject* member declared as the type's weak reference list
 // (`__weaklistoffset__` in a PyMemberDef table) is reported as not owning.
+// A C-API object struct's members embedded by value (`BaseObject base;`) are its own, named
+// "base.member" and located at the embedding member.
 class PythonReferenceCollector : public clang::ast_matchers::MatchFinder::MatchCallback {
 public:
   PythonReferenceCollector(TranslationUnitPaths paths, std::vector<PythonReference> &out)
@@ -30,6 +32,12 @@ private:
   void recordMember(const clang::FieldDecl &field,
                     const clang::ast_matchers::MatchFinder::MatchResult &result);
   void recordWeakList(const clang::OffsetOfExpr &offset);
+  // The references of a struct embedded by value, as members "field.member" of `owner`, at the
+  // embedding field.
+  void addEmbedded(const clang::RecordDecl &record, const std::string &owner,
+                   const std::string &prefix, const SourceLocation &at,
+                   const clang::ast_matchers::MatchFinder::MatchResult &result, int depth);
+  void add(PythonReference reference);
 
   TranslationUnitPaths paths;
   std::vector<PythonReference> &out;

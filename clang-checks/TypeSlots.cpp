@@ -14,8 +14,8 @@ namespace {
 // Values from CPython's stable ABI (object.h, typeslots.h): they can never change, and the
 // macros that spell them are gone once the preprocessor has run.
 constexpr uint64_t HaveGcFlag = 1ULL << 14; // Py_TPFLAGS_HAVE_GC
-constexpr int64_t SlotClear = 51, SlotDealloc = 52, SlotMethods = 64, SlotTraverse = 71,
-                  SlotMembers = 72, SlotGetset = 73;
+constexpr int64_t SlotClear = 51, SlotDealloc = 52, SlotInit = 60, SlotMethods = 64,
+                  SlotTraverse = 71, SlotMembers = 72, SlotGetset = 73;
 
 // `X_traverse`, `(traverseproc)X_traverse`, or a captureless lambda converted to a pointer.
 const clang::FunctionDecl *functionValue(const clang::Expr *value) {
@@ -69,6 +69,13 @@ void TypeSlots::read(llvm::StringRef field, const clang::Expr *value,
     traverseAt = traverse ? value : nullptr;
   } else if (field == "tp_clear") {
     clear = functionValue(value);
+  } else if (field == "tp_init") {
+    init = functionValue(value);
+  } else if (field == "tp_weaklistoffset") {
+    const auto *offset = llvm::dyn_cast<clang::OffsetOfExpr>(value->IgnoreParenCasts());
+    if (offset && offset->getNumComponents() == 1 &&
+        offset->getComponent(0).getKind() == clang::OffsetOfNode::Field)
+      weakList = offset->getComponent(0).getField();
   } else if (field == "tp_methods") {
     methods = arrayValue(value);
   } else if (field == "tp_getset") {
@@ -83,6 +90,7 @@ void TypeSlots::readSlotId(int64_t slot, const clang::Expr *value,
   switch (slot) {
   case SlotClear: return read("tp_clear", value, context);
   case SlotDealloc: return read("tp_dealloc", value, context);
+  case SlotInit: return read("tp_init", value, context);
   case SlotMethods: return read("tp_methods", value, context);
   case SlotTraverse: return read("tp_traverse", value, context);
   case SlotGetset: return read("tp_getset", value, context);

@@ -10,6 +10,7 @@
 namespace clang {
 class ASTContext;
 class Expr;
+class FieldDecl;
 class FunctionDecl;
 class RecordDecl;
 class VarDecl;
@@ -24,6 +25,8 @@ struct TypeSlots {
   const clang::FunctionDecl *dealloc = nullptr;
   const clang::FunctionDecl *traverse = nullptr;
   const clang::FunctionDecl *clear = nullptr;
+  const clang::FunctionDecl *init = nullptr;   // tp_init: Python may call it again on a live object
+  const clang::FieldDecl *weakList = nullptr;  // tp_weaklistoffset = offsetof(Object, member)
   const clang::VarDecl *methods = nullptr;   // PyMethodDef[]
   const clang::VarDecl *getset = nullptr;    // PyGetSetDef[]
   const clang::VarDecl *members = nullptr;   // PyMemberDef[]

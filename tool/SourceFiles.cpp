@@ -23,9 +23,9 @@ bool isExcludedDirectory(llvm::StringRef name) {
 
 bool isPython(llvm::StringRef path) { return llvm::sys::path::extension(path) == ".py"; }
 
-bool isCOrHeader(llvm::StringRef path) {
+bool isHeader(llvm::StringRef path) {
   llvm::StringRef ext = llvm::sys::path::extension(path);
-  return ext == ".c" || ext == ".h" || ext == ".hh" || ext == ".hpp" || ext == ".hxx" ||
+  return ext == ".h" || ext == ".hh" || ext == ".hpp" || ext == ".hxx" ||
          ext == ".h++" || ext == ".H" || ext == ".inl";
 }
 
@@ -55,7 +55,9 @@ void collectDirectory(llvm::StringRef root, std::vector<std::string> &python) {
 
 bool isCppSource(llvm::StringRef path) {
   llvm::StringRef ext = llvm::sys::path::extension(path);
-  return ext == ".cpp" || ext == ".cc" || ext == ".cxx" || ext == ".c++" || ext == ".C";
+  // C extension modules are compiled as C (clang-checks/BindingFacts.cpp).
+  return ext == ".cpp" || ext == ".cc" || ext == ".cxx" || ext == ".c++" || ext == ".C" ||
+         ext == ".c";
 }
 
 std::string absoluteNormalized(llvm::StringRef path) {
@@ -85,10 +87,9 @@ llvm::Expected<SourceFiles> collectSourceFiles(const std::vector<std::string> &p
       llvm::append_range(files.python, found);
     } else if (isCppSource(path)) {
       files.cpp.push_back(cleanPath(path));
-    } else if (isCOrHeader(path)) {
-      // pre-commit's `types_or: [c++, c]` passes headers and C files: headers are analysed
-      // through the units that include them, C units through a compile database. Read as
-      // Python, each would be a syntax-error warning.
+    } else if (isHeader(path)) {
+      // pre-commit's `types_or: [c++, c]` passes headers: they are analysed through the units
+      // that include them. Read as Python, each would be a syntax-error warning.
     } else {
       // A file named explicitly is Python unless it is C++: pre-commit and editors pass
       // exactly the files they want checked.

@@ -38,14 +38,47 @@ Finding finding(const SourceLocation &at, std::string message, const BoundType &
   return result;
 }
 
+// CPython's convention (Doc/c-api/gcsupport.rst, tp_clear in Doc/c-api/typeobj.rst): it is
+// enough that one object of every cycle has tp_clear, and immutable containers have none. A
+// C-API type needs it only when Python can give a live instance new objects: a cycle through
+// an object that keeps just what it was made from also passes through the object that was
+// changed later to point back, and that one's tp_clear breaks the cycle. A pybind11
+// custom_type_setup type is there to keep callables that its methods store.
+bool needsClear(const FactSet &facts, const GcSupport &gc) {
+  bool ownsReferences = llvm::any_of(facts.pythonReferences, [&](const PythonReference &r) {
+    return r.cppType == gc.cppType && r.owning;
+  });
+  return ownsReferences && (gc.mechanism != "tp_traverse" || !gc.storesAfterCreation.empty());
+}
+
+// Why Python can reach a live instance with new objects: "setter 'x', method 'add' stores 'y'".
+std::string laterStores(const GcSupport &gc) {
+  constexpr size_t Shown = 3;
+  std::vector<std::string> shown(gc.storesAfterCreation.begin(),
+                                 gc.storesAfterCreation.begin() +
+                                     std::min(Shown, gc.storesAfterCreation.size()));
+  std::string list = llvm::join(shown, ", ");
+  if (gc.storesAfterCreation.size() > Shown)
+    list += ", ...";
+  return list.empty() ? list : " (" + list + ")";
+}
+
 // "not visited by tp_traverse 'f'", "not cleared by tp_clear 'g'", or both; empty if neither.
-std::string gaps(const GcSupport &gc, const PythonReference &reference) {
+std::string gaps(const FactSet &facts, const GcSupport &gc, const PythonReference &reference) {
   std::vector<std::string> missing;
   if (!llvm::is_contained(gc.visitedMembers, reference.member))
     missing.push_back("not visited by tp_traverse " + quoted(gc.traverseFunction));
-  if (!gc.clearFunction.empty() && !llvm::is_contained(gc.clearedMembers, reference.member))
+  if (!gc.clearFunction.empty() && !llvm::is_contained(gc.clearedMembers, reference.member) &&
+      needsClear(facts, gc))
     missing.push_back("not cleared by tp_clear " + quoted(gc.clearFunction));
   return llvm::join(missing, " and ");
+}
+
+// The consequence of what is missing: unseen by the collector, or seen and never broken.
+std::string consequence(const std::string &missing) {
+  return llvm::StringRef(missing).contains("not visited")
+             ? ": a cycle through it is never collected"
+             : ": the GC finds a cycle through it but cannot break it there";
 }
 } // namespace
 
@@ -54,22 +87,24 @@ void IncompleteTraverseRule::check(const FactSet &facts, std::vector<Finding> &f
     const GcSupport *gc = activeGcSupport(facts, type.cppType);
     if (!gc || boundTypeOf(facts, type.cppType) != &type)
       continue; // no traversal is CCY201's finding; a type bound twice is checked once
-    if (gc->clearFunction.empty())
+    if (gc->clearFunction.empty() && needsClear(facts, *gc))
       findings.push_back(finding(gc->location,
                                  quoted(type.cppType) + " has tp_traverse " +
                                      quoted(gc->traverseFunction) +
-                                     " but no tp_clear: the GC can find a cycle through it "
-                                     "but cannot break it",
+                                     " but no tp_clear, and Python code can give it new "
+                                     "objects after creation" +
+                                     laterStores(*gc) +
+                                     ": the GC can find a cycle through it but cannot break it",
                                  type, *gc));
     for (const PythonReference &reference : facts.pythonReferences) {
       if (reference.cppType != type.cppType || !reference.owning)
         continue;
-      std::string missing = gaps(*gc, reference);
+      std::string missing = gaps(facts, *gc, reference);
       if (!missing.empty())
         findings.push_back(finding(reference.location,
                                    "Python reference " + quoted(reference.member) + " of " +
                                        quoted(type.cppType) + " is " + missing +
-                                       ": a cycle through it is never collected",
+                                       consequence(missing),
                                    type, *gc));
     }
   }

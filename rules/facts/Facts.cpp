@@ -260,6 +260,8 @@ Value toJSON(const GcSupport &g) {
                 {"clearFunction", g.clearFunction},
                 {"visitedMembers", Array(g.visitedMembers)},
                 {"clearedMembers", Array(g.clearedMembers)},
+                {"storesAfterCreation", Array(g.storesAfterCreation)},
+                {"weakListMember", g.weakListMember},
                 {"location", toJSON(g.location)}};
 }
 
@@ -269,7 +271,10 @@ bool fromJSON(const Value &value, GcSupport &out, Path path) {
          m.map("gcFlag", out.gcFlag) && m.map("traverseFunction", out.traverseFunction) &&
          m.map("clearFunction", out.clearFunction) &&
          m.map("visitedMembers", out.visitedMembers) &&
-         m.map("clearedMembers", out.clearedMembers) && m.map("location", out.location);
+         m.map("clearedMembers", out.clearedMembers) &&
+         m.mapOptional("storesAfterCreation", out.storesAfterCreation) &&
+         m.mapOptional("weakListMember", out.weakListMember) &&
+         m.map("location", out.location);
 }
 
 Value toJSON(const CallableStore &c) {

@@ -214,6 +214,14 @@ struct GcSupport {
                                            // of an embedded object as "Class::member"
   std::vector<std::string> clearedMembers; // members of cppType the clear function touches
   SourceLocation location;      // the traverse slot, or the type definition when there is none
+  // Where Python code can hand the type new objects after it was created (C-API types): "setter
+  // 'callback'", "writable member 'on_done'", "tp_init 'Timer_init' stores 'callback'", "method
+  // 'connect' stores 'handler'". Empty: the type only keeps what it was made from, so a cycle
+  // through it passes through some other object that was changed later, and that object's
+  // tp_clear can break it (CPython's "Supporting Cyclic Garbage Collection" convention).
+  std::vector<std::string> storesAfterCreation;
+  // tp_weaklistoffset's member: the list of weak references to the instance, owning nothing.
+  std::string weakListMember;
   friend bool operator==(const GcSupport &, const GcSupport &) = default;
 };
 
@@ -289,7 +297,7 @@ const char *levelName(Notification::Level level);
 // The version of the facts' shape and JSON form. Bump it when a fact gains, loses or renames a
 // field, or when what a field means changes: facts stored by an earlier capcycle (the C++ facts
 // cache, clang-checks/FactsCache.h) must then be extracted again, not read in the old shape.
-inline constexpr unsigned FactsFormatVersion = 2;
+inline constexpr unsigned FactsFormatVersion = 3;
 
 // JSON round-trip (the format of `capcycle facts`).
 llvm::json::Value toJSON(const SourceLocation &location);

@@ -76,11 +76,12 @@ TEST(IncompleteTraverseRule, UnvisitedAndUnclearedMembersAndMissingClear) {
   facts.pythonReferences.push_back(reference("Signal", "b", true));
   facts.pythonReferences.back().location = line(11);
   facts.gcSupport.push_back({"Signal", "tp_traverse", true, "T", "C", {"a"}, {}, line(31)});
+  facts.gcSupport[0].storesAfterCreation = {"method 'connect' stores 'a'"};
   std::vector<Finding> findings = run<IncompleteTraverseRule>(facts);
   ASSERT_EQ(findings.size(), 2u);
   EXPECT_EQ(findings[0].level, Level::Error);
   EXPECT_EQ(findings[0].message, "Python reference 'a' of 'Signal' is not cleared by tp_clear "
-                                 "'C': a cycle through it is never collected");
+                                 "'C': the GC finds a cycle through it but cannot break it there");
   EXPECT_EQ(findings[1].location, line(11));
   EXPECT_EQ(findings[1].message,
             "Python reference 'b' of 'Signal' is not visited by tp_traverse 'T' and not cleared "
@@ -91,8 +92,35 @@ TEST(IncompleteTraverseRule, UnvisitedAndUnclearedMembersAndMissingClear) {
   findings = run<IncompleteTraverseRule>(facts);
   ASSERT_EQ(findings.size(), 1u);
   EXPECT_EQ(findings[0].location, line(31));
-  EXPECT_EQ(findings[0].message, "'Signal' has tp_traverse 'T' but no tp_clear: the GC can find "
-                                 "a cycle through it but cannot break it");
+  EXPECT_EQ(findings[0].message,
+            "'Signal' has tp_traverse 'T' but no tp_clear, and Python code can give it new "
+            "objects after creation (method 'connect' stores 'a'): the GC can find a cycle "
+            "through it but cannot break it");
+}
+
+// CPython's convention: one tp_clear per cycle is enough. A C-API type that keeps only what
+// it was made from (an iterator) needs none, nor does one that owns no reference (a lock); an
+// unvisited member is a gap all the same.
+TEST(IncompleteTraverseRule, NoClearNeededWithoutLaterStores) {
+  FactSet facts = signalBoundAs("Signal");
+  facts.pythonReferences.push_back(reference("Signal", "a", true));
+  facts.pythonReferences.push_back(reference("Signal", "b", true));
+  facts.gcSupport.push_back({"Signal", "tp_traverse", true, "T", "", {"a"}, {}, line(31)});
+  std::vector<Finding> findings = run<IncompleteTraverseRule>(facts);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].message, "Python reference 'b' of 'Signal' is not visited by "
+                                 "tp_traverse 'T': a cycle through it is never collected");
+
+  FactSet nothingOwned = signalBoundAs("Signal");
+  nothingOwned.gcSupport.push_back({"Signal", "tp_traverse", true, "T", "", {}, {}, line(31)});
+  nothingOwned.gcSupport[0].storesAfterCreation = {"setter 'x'"};
+  EXPECT_TRUE(run<IncompleteTraverseRule>(nothingOwned).empty());
+
+  // pybind11's custom_type_setup exists to keep the callables its methods store.
+  FactSet pybind = signalBoundAs("Signal");
+  pybind.pythonReferences.push_back(reference("Signal", "a", true));
+  pybind.gcSupport.push_back({"Signal", "custom_type_setup", true, "T", "", {"a"}, {}, line(31)});
+  EXPECT_EQ(run<IncompleteTraverseRule>(pybind).size(), 1u);
 }
 
 TEST(IncompleteTraverseRule, NoTraversalIsNotThisRulesFinding) {

@@ -55,7 +55,8 @@ TEST(FixtureRunner, EveryFixtureFindingAndNoOther) {
     ADD_FAILURE() << problem;
 }
 
-// The C++ fixtures (tests/fixtures/CCY2xx/*.cpp) compile against the real <Python.h> and
+// The C and C++ fixtures (tests/fixtures/CCY2xx/*.c, *.cpp; C extension code in the shape real
+// extensions have is C, compiled as C) compile against the real <Python.h> and
 // pybind11 headers; their expectations are `// expect: CCY201` comments. All units go to one
 // run, as a user's scan would: facts are joined across units by C++ type name, so fixture
 // types must have distinct names.
@@ -64,7 +65,7 @@ std::vector<std::string> cppFixtures(const std::string &root) {
   std::error_code ec;
   for (llvm::sys::fs::recursive_directory_iterator it(root, ec), end; it != end && !ec;
        it.increment(ec))
-    if (llvm::sys::path::extension(it->path()) == ".cpp")
+    if (llvm::StringRef ext = llvm::sys::path::extension(it->path()); ext == ".cpp" || ext == ".c")
       files.push_back(it->path());
   std::sort(files.begin(), files.end());
   return files;

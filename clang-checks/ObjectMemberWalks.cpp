@@ -1,0 +1,277 @@
+#include "ObjectMemberWalks.h"
+
+#include "CodeNames.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Decl.h"
+#include "clang/AST/Expr.h"
+#include "clang/AST/StmtCXX.h"
+#include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/STLExtras.h"
+
+#include <functional>
+#include <optional>
+#include <set>
+#include <tuple>
+
+namespace capcycle {
+
+ObjectLayout::ObjectLayout(const clang::RecordDecl &object, const clang::ASTContext &context)
+    : context(context) {
+  add(object, 0, "");
+}
+
+void ObjectLayout::add(const clang::RecordDecl &record, uint64_t base, const std::string &prefix) {
+  const clang::RecordDecl *definition = record.getDefinition();
+  if (!definition || definition->isInvalidDecl() || definition->isDependentType())
+    return;
+  for (const clang::FieldDecl *field : definition->fields()) {
+    if (isInBindingLibrary(field->getLocation(), context.getSourceManager()))
+      continue; // PyObject_HEAD's ob_refcnt and ob_type
+    uint64_t offset = base + context.getFieldOffset(field);
+    std::string name = field->getName().empty() ? prefix : prefix + field->getName().str();
+    const clang::RecordDecl *embedded = field->getType().getCanonicalType()->getAsRecordDecl();
+    if (embedded && !field->getType()->isPointerType()) {
+      add(*embedded, offset, name.empty() ? name : name + ".");
+      continue;
+    }
+    leaves.emplace(offset, Leaf{name, field}); // the first of a union's members wins
+  }
+}
+
+std::string ObjectLayout::nameAt(uint64_t bitOffset) const {
+  auto it = leaves.find(bitOffset);
+  return it == leaves.end() ? std::string() : it->second.name;
+}
+
+const clang::FieldDecl *ObjectLayout::fieldAt(uint64_t bitOffset) const {
+  auto it = leaves.find(bitOffset);
+  return it == leaves.end() ? nullptr : it->second.field;
+}
+
+namespace {
+
+void forEachStmt(const clang::Stmt *stmt, const std::function<void(const clang::Stmt &)> &visit) {
+  if (!stmt)
+    return;
+  visit(*stmt);
+  for (const clang::Stmt *child : stmt->children())
+    forEachStmt(child, visit);
+}
+
+const clang::Expr *plain(const clang::Expr *expr) {
+  return expr ? expr->IgnoreParenCasts() : nullptr;
+}
+
+// Where an expression points or lies relative to the object being walked.
+struct Place {
+  enum Kind {
+    Object,  // a pointer to the object's storage at `offset` (self, (Base *)self, &self->base)
+    Storage, // the object's own storage at `offset` (self->x, self->base.x, *self)
+    Through  // something reached through the member at `offset` (node->next, items[i])
+  } kind;
+  uint64_t offset;
+};
+
+bool isNullOrSingleton(const clang::Expr *value, const clang::ASTContext &context);
+
+class Walk {
+public:
+  Walk(const clang::ASTContext &context, ObjectMemberUse &use) : context(context), use(use) {}
+
+  void function(const clang::FunctionDecl &function, unsigned objectParameter, uint64_t base,
+                int visitParameter) {
+    const clang::FunctionDecl *definition = function.getDefinition();
+    if (!definition || !definition->hasBody() || objectParameter >= definition->getNumParams())
+      return;
+    auto key = std::make_tuple(definition->getCanonicalDecl(), objectParameter, base, visitParameter);
+    if (!walked.insert(key).second)
+      return; // walked already, or a recursion on the way
+    Frame frame;
+    frame.places[definition->getParamDecl(objectParameter)] = {Place::Object, base};
+    if (visitParameter >= 0 && unsigned(visitParameter) < definition->getNumParams())
+      frame.visit = definition->getParamDecl(visitParameter);
+    forEachStmt(definition->getBody(), [&](const clang::Stmt &node) { step(node, frame); });
+  }
+
+private:
+  struct Frame {
+    std::map<const clang::VarDecl *, Place> places; // the object, its aliases, member walkers
+    const clang::ParmVarDecl *visit = nullptr;
+  };
+
+  std::optional<Place> place(const clang::Expr *expr, const Frame &frame) const {
+    expr = plain(expr);
+    if (const auto *ref = llvm::dyn_cast_or_null<clang::DeclRefExpr>(expr)) {
+      const auto *variable = llvm::dyn_cast<clang::VarDecl>(ref->getDecl());
+      auto it = variable ? frame.places.find(variable) : frame.places.end();
+      return it == frame.places.end() ? std::nullopt : std::optional<Place>(it->second);
+    }
+    if (const auto *member = llvm::dyn_cast_or_null<clang::MemberExpr>(expr)) {
+      const auto *field = llvm::dyn_cast<clang::FieldDecl>(member->getMemberDecl());
+      std::optional<Place> base = place(member->getBase(), frame);
+      if (!field || !base)
+        return std::nullopt;
+      bool intoObject = member->isArrow() ? base->kind == Place::Object
+                                          : base->kind == Place::Storage;
+      if (!intoObject)
+        return Place{Place::Through, base->offset};
+      if (field->getParent()->isInvalidDecl() || !field->getParent()->getDefinition())
+        return std::nullopt;
+      return Place{Place::Storage, base->offset + context.getFieldOffset(field)};
+    }
+    if (const auto *unary = llvm::dyn_cast_or_null<clang::UnaryOperator>(expr)) {
+      std::optional<Place> inner = place(unary->getSubExpr(), frame);
+      if (!inner)
+        return std::nullopt;
+      if (unary->getOpcode() == clang::UO_AddrOf && inner->kind == Place::Storage)
+        return Place{Place::Object, inner->offset};
+      if (unary->getOpcode() == clang::UO_Deref && inner->kind == Place::Object)
+        return Place{Place::Storage, inner->offset};
+      return Place{Place::Through, inner->offset};
+    }
+    if (const auto *subscript = llvm::dyn_cast_or_null<clang::ArraySubscriptExpr>(expr)) {
+      std::optional<Place> array = place(subscript->getBase(), frame);
+      return array ? std::optional<Place>(Place{Place::Through, array->offset}) : std::nullopt;
+    }
+    return std::nullopt;
+  }
+
+  static void addUnique(std::vector<uint64_t> &offsets, uint64_t offset) {
+    if (!llvm::is_contained(offsets, offset))
+      offsets.push_back(offset);
+  }
+
+  bool callsVisit(const clang::CallExpr &call, const Frame &frame) const {
+    const clang::Expr *callee = plain(call.getCallee());
+    while (const auto *unary = llvm::dyn_cast_or_null<clang::UnaryOperator>(callee))
+      callee = plain(unary->getSubExpr()); // Cython: (*v)(...)
+    const auto *ref = llvm::dyn_cast_or_null<clang::DeclRefExpr>(callee);
+    return frame.visit && ref && ref->getDecl() == frame.visit;
+  }
+
+  // A function the object is handed to, that may visit, clear or store its members.
+  static const clang::FunctionDecl *followedCallee(const clang::CallExpr &call,
+                                                   const clang::SourceManager &sources) {
+    const clang::FunctionDecl *callee = call.getDirectCallee();
+    if (!callee || !callee->getDeclName().isIdentifier())
+      return nullptr;
+    const clang::FunctionDecl *definition = callee->getDefinition();
+    // CPython's own inline functions (Py_INCREF, Py_TYPE) never touch a type's members.
+    if (!definition || !definition->hasBody() ||
+        isInBindingLibrary(definition->getLocation(), sources))
+      return nullptr;
+    return definition;
+  }
+
+  void call(const clang::CallExpr &call, const Frame &frame) {
+    if (callsVisit(call, frame)) {
+      for (const clang::Expr *argument : call.arguments())
+        if (std::optional<Place> at = place(argument, frame); at && at->kind != Place::Object)
+          addUnique(use.visited, at->offset);
+      return;
+    }
+    const clang::FunctionDecl *callee = followedCallee(call, context.getSourceManager());
+    if (!callee)
+      return;
+    int visitArgument = -1;
+    for (unsigned i = 0; i < call.getNumArgs(); ++i)
+      if (const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(plain(call.getArg(i)));
+          ref && frame.visit && ref->getDecl() == frame.visit)
+        visitArgument = int(i);
+    for (unsigned i = 0; i < call.getNumArgs(); ++i)
+      if (std::optional<Place> at = place(call.getArg(i), frame); at && at->kind == Place::Object)
+        function(*callee, i, at->offset, visitArgument);
+  }
+
+  // `T *self = (T *)op;` is the object; `node = self->first` walks what the member holds.
+  void bind(const clang::VarDecl &variable, const clang::Expr *value, Frame &frame) {
+    if (!variable.hasLocalStorage() || !value || frame.places.count(&variable))
+      return;
+    std::optional<Place> at = place(value, frame);
+    if (!at)
+      return;
+    if (at->kind == Place::Object && variable.getType()->isPointerType())
+      frame.places[&variable] = *at;
+    else if (variable.getType()->isPointerType())
+      frame.places[&variable] = Place{Place::Through, at->offset};
+  }
+
+  void step(const clang::Stmt &node, Frame &frame) {
+    if (const auto *declaration = llvm::dyn_cast<clang::DeclStmt>(&node)) {
+      for (const clang::Decl *decl : declaration->decls())
+        if (const auto *variable = llvm::dyn_cast<clang::VarDecl>(decl))
+          bind(*variable, variable->getInit(), frame);
+    } else if (const auto *assignment = llvm::dyn_cast<clang::BinaryOperator>(&node);
+               assignment && assignment->getOpcode() == clang::BO_Assign) {
+      assign(*assignment, frame);
+    } else if (const auto *invocation = llvm::dyn_cast<clang::CallExpr>(&node)) {
+      call(*invocation, frame);
+    } else if (const auto *member = llvm::dyn_cast<clang::MemberExpr>(&node)) {
+      if (std::optional<Place> at = place(member, frame); at && at->kind != Place::Object)
+        addUnique(use.named, at->offset);
+    } else if (const auto *loop = llvm::dyn_cast<clang::CXXForRangeStmt>(&node)) {
+      bool visits = false;
+      forEachStmt(loop->getBody(), [&](const clang::Stmt &inner) {
+        if (const auto *c = llvm::dyn_cast<clang::CallExpr>(&inner))
+          visits |= callsVisit(*c, frame);
+      });
+      if (std::optional<Place> at = place(loop->getRangeInit(), frame); visits && at)
+        addUnique(use.visited, at->offset);
+    }
+  }
+
+  void assign(const clang::BinaryOperator &assignment, Frame &frame) {
+    const clang::Expr *target = plain(assignment.getLHS());
+    if (const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(target)) {
+      if (const auto *variable = llvm::dyn_cast<clang::VarDecl>(ref->getDecl()))
+        if (variable->hasLocalStorage() && !llvm::isa<clang::ParmVarDecl>(variable))
+          bind(*variable, assignment.getRHS(), frame);
+      return;
+    }
+    std::optional<Place> at = place(target, frame);
+    if (at && at->kind == Place::Storage && !isNullOrSingleton(assignment.getRHS(), context))
+      addUnique(use.assigned, at->offset);
+  }
+
+  const clang::ASTContext &context;
+  ObjectMemberUse &use;
+  std::set<std::tuple<const clang::FunctionDecl *, unsigned, uint64_t, int>> walked;
+};
+
+// NULL, 0, Py_None, Py_True, Py_False, Py_NotImplemented (or a new reference to one): none of
+// them can hold a reference back.
+bool isNullOrSingleton(const clang::Expr *value, const clang::ASTContext &context) {
+  value = plain(value);
+  if (!value)
+    return false;
+  if (value->isNullPointerConstant(const_cast<clang::ASTContext &>(context),
+                                   clang::Expr::NPC_ValueDependentIsNotNull))
+    return true;
+  if (const auto *call = llvm::dyn_cast<clang::CallExpr>(value)) {
+    const clang::FunctionDecl *callee = call->getDirectCallee();
+    bool newReference = callee && callee->getDeclName().isIdentifier() &&
+                        (callee->getName() == "_Py_NewRef" || callee->getName() == "Py_NewRef");
+    return newReference && call->getNumArgs() == 1 && isNullOrSingleton(call->getArg(0), context);
+  }
+  const auto *address = llvm::dyn_cast<clang::UnaryOperator>(value);
+  const auto *ref = address && address->getOpcode() == clang::UO_AddrOf
+                        ? llvm::dyn_cast<clang::DeclRefExpr>(plain(address->getSubExpr()))
+                        : nullptr;
+  if (!ref || !ref->getDecl()->getDeclName().isIdentifier())
+    return false;
+  llvm::StringRef name = ref->getDecl()->getName();
+  return name == "_Py_NoneStruct" || name == "_Py_TrueStruct" || name == "_Py_FalseStruct" ||
+         name == "_Py_NotImplementedStruct";
+}
+
+} // namespace
+
+ObjectMemberUse objectMemberUse(const clang::FunctionDecl &function, unsigned objectParameter,
+                                int visitParameter, const clang::ASTContext &context) {
+  ObjectMemberUse use;
+  Walk(context, use).function(function, objectParameter, 0, visitParameter);
+  return use;
+}
+
+} // namespace capcycle
