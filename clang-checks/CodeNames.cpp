@@ -92,8 +92,12 @@ bool isInBindingLibrary(clang::SourceLocation location, const clang::SourceManag
   if (!entry)
     return true; // built-in or command-line text
   // Asked for every field and function of every header: remember the answer per directory.
+  // Absolute: a build's `-IInclude` names headers relative to the unit's directory, not to
+  // capcycle's, and units of other directories share the cache.
   thread_local llvm::StringMap<bool> known;
-  llvm::StringRef directory = llvm::sys::path::parent_path(entry->getName());
+  llvm::SmallString<256> path(entry->getName());
+  sources.getFileManager().makeAbsolutePath(path);
+  llvm::StringRef directory = llvm::sys::path::parent_path(path);
   auto [slot, inserted] = known.try_emplace(directory, false);
   if (inserted)
     slot->second = isBindingLibraryDirectory(directory);

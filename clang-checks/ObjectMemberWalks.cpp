@@ -130,6 +130,14 @@ private:
         return Place{Place::Storage, inner->offset};
       return Place{Place::Through, inner->offset};
     }
+    // A tagged pointer: _elementtree's JOIN_OBJ(p) is ((uintptr_t)(p) & ~(uintptr_t)1).
+    if (const auto *arithmetic = llvm::dyn_cast_or_null<clang::BinaryOperator>(expr);
+        arithmetic && (arithmetic->isBitwiseOp() || arithmetic->isAdditiveOp())) {
+      std::optional<Place> tagged = place(arithmetic->getLHS(), frame);
+      return tagged && tagged->kind != Place::Object
+                 ? std::optional<Place>(Place{Place::Through, tagged->offset})
+                 : std::nullopt;
+    }
     if (const auto *subscript = llvm::dyn_cast_or_null<clang::ArraySubscriptExpr>(expr)) {
       std::optional<Place> array = place(subscript->getBase(), frame);
       return array ? std::optional<Place>(Place{Place::Through, array->offset}) : std::nullopt;
@@ -207,7 +215,10 @@ private:
       assign(*assignment, frame);
     } else if (const auto *invocation = llvm::dyn_cast<clang::CallExpr>(&node)) {
       call(*invocation, frame);
-    } else if (const auto *member = llvm::dyn_cast<clang::MemberExpr>(&node)) {
+    } else if (const auto *member = llvm::dyn_cast<clang::MemberExpr>(&node);
+               member && (member->getType()->isPointerType() ||
+                          !member->getType()->getAsRecordDecl())) {
+      // `self->state` in `self->state.string` names no member itself: its leaves are named.
       if (std::optional<Place> at = place(member, frame); at && at->kind != Place::Object)
         addUnique(use.named, at->offset);
     } else if (const auto *loop = llvm::dyn_cast<clang::CXXForRangeStmt>(&node)) {

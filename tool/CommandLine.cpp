@@ -24,7 +24,7 @@ usage:
 the scanned sources) with how many call sites of PATH each matched and how many closed a cycle.
 
 PATH          .py files and directories (searched for .py files), C++ files (.cpp, .cc,
-              .cxx); default: the current directory. Findings are reported only in files
+              .cxx) and C files (.c, compiled as C); default: the current directory. Findings are reported only in files
               under the PATHs (with no PATH: everywhere)
 -p BUILD_DIR  directory with compile_commands.json: all its C++ translation units are
               analysed, as context for the PATHs (default: compile-database in the

@@ -15,6 +15,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <iostream>
 #include <sstream>
 
 using namespace capcycle::testing;
@@ -62,9 +64,14 @@ struct Scan {
   std::map<FindingKey, std::vector<std::string>> messages;
 };
 
-Scan scanCorpus(const Corpus &corpus) {
+Scan scanCorpus(const Corpus &corpus, std::vector<std::string> args = {}) {
   Scan scan;
-  RunResult result = runCapcycle({"scan", corpus.root, "--select", "ALL", "--format", "json"});
+  if (args.empty())
+    args.push_back(corpus.root);
+  args.insert(args.begin(), "scan");
+  for (const char *arg : {"--select", "ALL", "--format", "json"})
+    args.push_back(arg);
+  RunResult result = runCapcycle(args);
   EXPECT_TRUE(result.status == 0 || result.status == 1)
       << "capcycle exited " << result.status << " on " << corpus.root << "\n"
       << result.err.substr(0, 4000);
@@ -93,6 +100,9 @@ Scan scanCorpus(const Corpus &corpus) {
   return scan;
 }
 
+void reportDifferences(const Corpus &corpus, const Scan &scan,
+                       const std::vector<std::string> &problems);
+
 bool corpusInstalled(const Corpus &corpus) {
   if (llvm::sys::fs::is_directory(corpus.root))
     return true;
@@ -106,6 +116,11 @@ void expectReviewedFindings(const Corpus &corpus, const Scan &scan) {
   std::vector<std::string> problems = compareFindings(expected, scan.findings);
   if (problems.empty())
     return;
+  reportDifferences(corpus, scan, problems);
+}
+
+void reportDifferences(const Corpus &corpus, const Scan &scan,
+                       const std::vector<std::string> &problems) {
   std::string report;
   for (const std::string &problem : problems) {
     report += "\n  " + problem;
@@ -145,4 +160,47 @@ TEST(Precision, StdlibOnlyReviewedFindingsAndNoError) {
   for (const std::string &finding : scan.errorLevel)
     ADD_FAILURE() << "error-level finding in the standard library: " << finding;
   expectReviewedFindings(corpus, scan);
+}
+
+// --- CPython's own extension modules: the C side's development corpus -------------------------
+
+// Where scripts/corpora unpacks the downloaded corpora (the same rule as the script's).
+std::string corpusCache() {
+  if (const char *cache = std::getenv("CAPCYCLE_CORPUS_CACHE"); cache && *cache)
+    return cache;
+  if (const char *xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+    return std::string(xdg) + "/capcycle/corpora";
+  const char *home = std::getenv("HOME");
+  return std::string(home ? home : "/root") + "/.cache/capcycle/corpora";
+}
+
+// Each line's comment says "real: why" or, for a finding still wrong, "false (cause): why".
+// The false ones are open analyzer bugs (issue 10), listed so that the test pins today's
+// output both ways and a fix shows as a line to delete.
+unsigned countMarked(const std::string &file, llvm::StringRef marker) {
+  std::istringstream lines(readFile(file));
+  unsigned count = 0;
+  for (std::string raw; std::getline(lines, raw);) {
+    auto [finding, comment] = llvm::StringRef(raw).split('#');
+    if (!finding.trim().empty() && comment.trim().starts_with(marker))
+      ++count;
+  }
+  return count;
+}
+
+TEST(Precision, CPythonExtensionModulesOnlyReviewedFindings) {
+  std::string root = corpusCache() + "/cpython-modules";
+  if (!llvm::sys::fs::exists(root + "/compile_commands.json"))
+    GTEST_SKIP() << "corpus " << root << " is missing: scripts/corpora downloads it (Debian's "
+                 << "python3.11 source package); scripts/test runs it first";
+  Corpus corpus{root, CAPCYCLE_SOURCE_DIR "/tests/precision/cpython-modules.expected",
+                "python3.11 (source)"};
+  Scan scan = scanCorpus(corpus, {root + "/Modules", "-p", root, "--no-cache", "--no-config"});
+  expectReviewedFindings(corpus, scan);
+  unsigned real = countMarked(corpus.expectedFile, "real");
+  unsigned wrong = countMarked(corpus.expectedFile, "false");
+  RecordProperty("precision", std::to_string(real) + "/" + std::to_string(real + wrong));
+  std::cout << "CPython Modules/: " << real << " real gaps of " << real + wrong
+            << " findings (precision " << (real + wrong ? 100 * real / (real + wrong) : 100)
+            << "%)\n";
 }
