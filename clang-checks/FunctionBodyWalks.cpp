@@ -15,7 +15,6 @@
 
 namespace capcycle {
 
-namespace {
 void forEachStmt(const clang::Stmt *stmt, const std::function<void(const clang::Stmt &)> &visit) {
   if (!stmt)
     return;
@@ -23,6 +22,8 @@ void forEachStmt(const clang::Stmt *stmt, const std::function<void(const clang::
   for (const clang::Stmt *child : stmt->children())
     forEachStmt(child, visit);
 }
+
+namespace {
 
 void addUnique(std::vector<const clang::FieldDecl *> &fields, const clang::FieldDecl *field) {
   if (field && !llvm::is_contained(fields, field))

@@ -6,6 +6,7 @@
 #include "clang/AST/Stmt.h"
 #include "llvm/Support/Casting.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,9 @@ class ParmVarDecl;
 } // namespace clang
 
 namespace capcycle {
+
+// Calls `visit` on `stmt` and every statement and expression below it, parents first.
+void forEachStmt(const clang::Stmt *stmt, const std::function<void(const clang::Stmt &)> &visit);
 
 // The first node of kind Node inside `stmt`, `stmt` included (depth first): the lambda a
 // std::function or a function pointer is built from, the name literal in `py::arg("x")`.

@@ -1,6 +1,7 @@
 #include "ObjectMemberWalks.h"
 
 #include "CodeNames.h"
+#include "FunctionBodyWalks.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
@@ -9,7 +10,6 @@
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/STLExtras.h"
 
-#include <functional>
 #include <optional>
 #include <set>
 #include <tuple>
@@ -50,14 +50,6 @@ const clang::FieldDecl *ObjectLayout::fieldAt(uint64_t bitOffset) const {
 }
 
 namespace {
-
-void forEachStmt(const clang::Stmt *stmt, const std::function<void(const clang::Stmt &)> &visit) {
-  if (!stmt)
-    return;
-  visit(*stmt);
-  for (const clang::Stmt *child : stmt->children())
-    forEachStmt(child, visit);
-}
 
 const clang::Expr *plain(const clang::Expr *expr) {
   return expr ? expr->IgnoreParenCasts() : nullptr;
