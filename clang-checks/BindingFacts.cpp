@@ -6,6 +6,7 @@
 #include "CPythonTypeCollector.h"
 #include "CallableStoreCollector.h"
 #include "CustomTypeSetupCollector.h"
+#include "MemberStoreCollector.h"
 #include "ModuleHandOffCollector.h"
 #include "FactLocation.h"
 #include "FactsCache.h"
@@ -284,6 +285,7 @@ UnitAnalysis analyzeTranslationUnit(const TranslationUnitJob &job,
   CustomTypeSetupCollector customTypeSetups(job.paths, facts.gcSupport);
   CallableStoreCollector callableStores(job.paths, facts.callableStores);
   NativeReleaseCollector nativeReleases(job.paths, facts.nativeReleases);
+  MemberStoreCollector memberStores(job.paths, facts.memberStores);
   boundTypes.registerMatchers(finder);
   moduleHandOffs.registerMatchers(finder);
   boundMembers.registerMatchers(finder);
@@ -292,6 +294,7 @@ UnitAnalysis analyzeTranslationUnit(const TranslationUnitJob &job,
   customTypeSetups.registerMatchers(finder);
   callableStores.registerMatchers(finder);
   nativeReleases.registerMatchers(finder);
+  memberStores.registerMatchers(finder);
   std::unique_ptr<clang::tooling::FrontendActionFactory> action =
       clang::tooling::newFrontendActionFactory(&finder);
   llvm::IntrusiveRefCntPtr<clang::FileManager> files = filesSeenFrom(job.command.Directory);

@@ -81,6 +81,36 @@ bool isWeakList(const FactSet &facts, const PythonReference &reference) {
   });
 }
 
+// A raw PyObject pointer owns its referent only where the code says so (MemberStoreCollector.h):
+// a member only ever handed borrowed pointers and never released is a borrowed link, and one
+// only ever given exact str/bytes/int/float objects cannot lead back to its owner. A member
+// Python assigns itself (a writable PyMemberDef) owns whatever Python puts there; one the
+// scan never writes keeps the benefit of the doubt.
+bool ownsByItsStores(const FactSet &facts, const PythonReference &reference) {
+  if (!reference.container.empty() || !llvm::StringRef(reference.heldAs).ends_with("*"))
+    return true;
+  if (llvm::any_of(facts.boundMembers, [&](const BoundMember &member) {
+        return member.cppType == reference.cppType && member.kind == "readwrite" &&
+               member.returnedMember == reference.member;
+      }))
+    return true;
+  bool stored = false, released = false, owned = false, onlyAtomic = true;
+  for (const MemberStore &store : facts.memberStores) {
+    if (store.cppType != reference.cppType || store.member != reference.member)
+      continue;
+    if (store.value == "release") {
+      released = true;
+      continue;
+    }
+    stored = true;
+    owned |= store.value != "borrowed";
+    onlyAtomic &= store.value == "atomic";
+  }
+  if (stored && onlyAtomic)
+    return false;
+  return !stored || owned || released;
+}
+
 bool storesCallablesFromPython(const FactSet &facts, const std::string &cppType) {
   return llvm::any_of(facts.callableStores, [&](const CallableStore &store) {
     return store.cppType == cppType && !store.pythonMethods.empty();
@@ -187,6 +217,7 @@ void linkBindingFacts(FactSet &facts) {
   dropRepeated(facts.gcSupport);
   dropRepeated(facts.callableStores);
   dropRepeated(facts.nativeReleases);
+  dropRepeated(facts.memberStores);
   for (CallableStore &store : facts.callableStores)
     store.pythonMethods = pythonNamesOf(facts, store.cppFunction);
   for (PythonReference &reference : facts.pythonReferences)
@@ -194,7 +225,8 @@ void linkBindingFacts(FactSet &facts) {
       reference.owning = storedFromPython(facts, reference.cppType, reference.member);
   linkSignalOwnerships(facts);
   for (PythonReference &reference : facts.pythonReferences) {
-    reference.owning = reference.owning && !isWeakList(facts, reference);
+    reference.owning =
+        reference.owning && !isWeakList(facts, reference) && ownsByItsStores(facts, reference);
     reference.traversed = visited(facts, reference);
   }
   linkExplicitReleases(facts);

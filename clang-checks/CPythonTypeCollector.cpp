@@ -146,6 +146,23 @@ const clang::StringLiteral *entryName(const clang::InitListExpr *fields) {
   return name ? llvm::dyn_cast<clang::StringLiteral>(name->IgnoreParenCasts()) : nullptr;
 }
 
+// A heap type's weak reference list: `{"__weaklistoffset__", T_PYSSIZET, offsetof(T, member),
+// READONLY}` in its PyMemberDef table.
+const clang::FieldDecl *weakListMember(const clang::VarDecl *members) {
+  for (const clang::Expr *entry : tableEntries(members)) {
+    const clang::InitListExpr *fields = semanticInitializer(entry);
+    const clang::StringLiteral *name = entryName(fields);
+    if (!name || !name->isOrdinary() || name->getString() != "__weaklistoffset__" ||
+        fields->getNumInits() < 3)
+      continue;
+    const auto *offset = llvm::dyn_cast<clang::OffsetOfExpr>(fields->getInit(2)->IgnoreParenCasts());
+    if (offset && offset->getNumComponents() == 1 &&
+        offset->getComponent(0).getKind() == clang::OffsetOfNode::Field)
+      return offset->getComponent(0).getField();
+  }
+  return nullptr;
+}
+
 std::optional<int64_t> integerValue(const clang::Expr *value, const clang::ASTContext &context) {
   clang::Expr::EvalResult evaluated;
   if (!value || value->isValueDependent() || !value->EvaluateAsInt(evaluated, context))
@@ -251,8 +268,8 @@ void CPythonTypeCollector::emitGcSupport(const TypeSlots &slots, const std::stri
       gc.clearedMembers =
           namesAt(objectMemberUse(*clear, 0, -1, context).named, layout, *slots.object);
   }
-  if (slots.weakList)
-    gc.weakListMember = layout.nameAt(context.getFieldOffset(slots.weakList));
+  if (const clang::FieldDecl *weakList = slots.weakList ? slots.weakList : weakListMember(slots.members))
+    gc.weakListMember = layout.nameAt(context.getFieldOffset(weakList));
   gc.storesAfterCreation = storesAfterCreation(slots, layout, result);
   if (std::find(out.gcSupport.begin(), out.gcSupport.end(), gc) == out.gcSupport.end())
     out.gcSupport.push_back(std::move(gc));

@@ -26,6 +26,7 @@ void FactSet::append(FactSet &&other) {
   move(callableStores, other.callableStores);
   move(signalOwnerships, other.signalOwnerships);
   move(nativeReleases, other.nativeReleases);
+  move(memberStores, other.memberStores);
   move(notifications, other.notifications);
 }
 
@@ -327,6 +328,19 @@ bool fromJSON(const Value &value, NativeRelease &out, Path path) {
          m.map("location", out.location);
 }
 
+Value toJSON(const MemberStore &s) {
+  return Object{{"cppType", s.cppType},
+                {"member", s.member},
+                {"value", s.value},
+                {"location", toJSON(s.location)}};
+}
+
+bool fromJSON(const Value &value, MemberStore &out, Path path) {
+  ObjectMapper m(value, path);
+  return m && m.map("cppType", out.cppType) && m.map("member", out.member) &&
+         m.map("value", out.value) && m.map("location", out.location);
+}
+
 Value toJSON(const Notification &n) {
   return Object{{"level", levelName(n.level)},
                 {"message", n.message},
@@ -371,6 +385,7 @@ Value toJSON(const FactSet &f) {
                 {"callableStores", array(f.callableStores)},
                 {"signalOwnerships", array(f.signalOwnerships)},
                 {"nativeReleases", array(f.nativeReleases)},
+                {"memberStores", array(f.memberStores)},
                 {"notifications", array(f.notifications)}};
 }
 
@@ -385,7 +400,9 @@ bool fromJSON(const Value &value, FactSet &out, Path path) {
          m.map("pythonReferences", out.pythonReferences) && m.map("gcSupport", out.gcSupport) &&
          m.map("callableStores", out.callableStores) &&
          m.map("signalOwnerships", out.signalOwnerships) &&
-         m.map("nativeReleases", out.nativeReleases) && m.map("notifications", out.notifications);
+         m.map("nativeReleases", out.nativeReleases) &&
+         m.mapOptional("memberStores", out.memberStores) &&
+         m.map("notifications", out.notifications);
 }
 
 } // namespace capcycle

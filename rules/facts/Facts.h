@@ -263,6 +263,23 @@ struct NativeRelease {
   friend bool operator==(const NativeRelease &, const NativeRelease &) = default;
 };
 
+// What the code puts into, or takes out of, a C-API member holding a raw PyObject pointer:
+// whether the member owns its referent, and whether that referent could ever lead back to the
+// object. Facts of every unit are read together (a struct in a header is used by several).
+struct MemberStore {
+  std::string cppType; // the struct declaring the member
+  std::string member;
+  // "release": Py_DECREF / Py_XDECREF / Py_CLEAR / Py_XSETREF gives the old value back;
+  // "new": a new reference is stored (Py_NewRef, an INCREF'd value, a call's result);
+  // "borrowed": a pointer nobody INCREF'd (a parameter, PyTuple_GET_ITEM);
+  // "atomic": an exact str, bytes, int, float or bool (PyUnicode_*, PyBytes_*, PyLong_* ...) or
+  // a weak reference without callback, which holds no strong reference and so cannot be part
+  // of a cycle.
+  std::string value;
+  SourceLocation location; // the store or release
+  friend bool operator==(const MemberStore &, const MemberStore &) = default;
+};
+
 // Something a frontend could not analyse: a file it skipped or read only in part. Reported
 // beside findings (SARIF toolExecutionNotifications), never a reason to stop the scan.
 struct Notification {
@@ -286,6 +303,7 @@ struct FactSet {
   std::vector<CallableStore> callableStores;
   std::vector<SignalOwnership> signalOwnerships;
   std::vector<NativeRelease> nativeReleases;
+  std::vector<MemberStore> memberStores;
   std::vector<Notification> notifications;
 
   void append(FactSet &&other);
@@ -297,7 +315,7 @@ const char *levelName(Notification::Level level);
 // The version of the facts' shape and JSON form. Bump it when a fact gains, loses or renames a
 // field, or when what a field means changes: facts stored by an earlier capcycle (the C++ facts
 // cache, clang-checks/FactsCache.h) must then be extracted again, not read in the old shape.
-inline constexpr unsigned FactsFormatVersion = 3;
+inline constexpr unsigned FactsFormatVersion = 4;
 
 // JSON round-trip (the format of `capcycle facts`).
 llvm::json::Value toJSON(const SourceLocation &location);
@@ -317,6 +335,7 @@ llvm::json::Value toJSON(const GcSupport &gc);
 llvm::json::Value toJSON(const CallableStore &store);
 llvm::json::Value toJSON(const SignalOwnership &ownership);
 llvm::json::Value toJSON(const NativeRelease &release);
+llvm::json::Value toJSON(const MemberStore &store);
 llvm::json::Value toJSON(const Notification &notification);
 llvm::json::Value toJSON(const FactSet &facts);
 
@@ -337,6 +356,7 @@ bool fromJSON(const llvm::json::Value &value, GcSupport &out, llvm::json::Path p
 bool fromJSON(const llvm::json::Value &value, CallableStore &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, SignalOwnership &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, NativeRelease &out, llvm::json::Path path);
+bool fromJSON(const llvm::json::Value &value, MemberStore &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, Notification &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, FactSet &out, llvm::json::Path path);
 

@@ -1,0 +1,303 @@
+#include "MemberStoreCollector.h"
+
+#include "CodeNames.h"
+#include "FunctionBodyWalks.h"
+#include "PythonHeldTypes.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Decl.h"
+#include "clang/AST/Expr.h"
+#include "clang/ASTMatchers/ASTMatchers.h"
+#include "llvm/ADT/StringSet.h"
+
+namespace capcycle {
+
+using namespace clang::ast_matchers;
+
+namespace {
+
+const clang::Expr *plain(const clang::Expr *expr) {
+  return expr ? expr->IgnoreParenCasts() : nullptr;
+}
+
+llvm::StringRef calleeName(const clang::CallExpr &call) {
+  const clang::FunctionDecl *callee = call.getDirectCallee();
+  return callee && callee->getDeclName().isIdentifier() ? callee->getName() : "";
+}
+
+bool isIncref(llvm::StringRef name) {
+  return name == "Py_INCREF" || name == "_Py_INCREF" || name == "Py_XINCREF" ||
+         name == "_Py_XINCREF" || name == "Py_IncRef" || name == "Py_XIncRef";
+}
+
+bool isNewRef(llvm::StringRef name) {
+  return name == "Py_NewRef" || name == "_Py_NewRef" || name == "Py_XNewRef" ||
+         name == "_Py_XNewRef";
+}
+
+bool isDecref(llvm::StringRef name) {
+  return name == "Py_DECREF" || name == "_Py_DECREF" || name == "Py_XDECREF" ||
+         name == "_Py_XDECREF" || name == "Py_DecRef" || name == "Py_XDecRef";
+}
+
+// Results that are exact str, bytes, bytearray, int, float or bool: none holds a reference.
+// PyUnicode_AsEncodedObject and PyUnicode_AsDecodedObject return whatever a codec returns.
+bool producesAtomic(llvm::StringRef name) {
+  if (name.contains("EncodedObject") || name.contains("DecodedObject"))
+    return false;
+  for (llvm::StringRef prefix : {"PyUnicode_", "_PyUnicode_", "PyBytes_", "_PyBytes_",
+                                 "PyByteArray_", "PyLong_", "_PyLong_", "PyFloat_", "PyBool_"})
+    if (name.starts_with(prefix))
+      return true;
+  return false;
+}
+
+// CPython functions that return a borrowed reference.
+bool returnsBorrowed(llvm::StringRef name) {
+  static const llvm::StringSet<> borrowed = {
+      "PyTuple_GET_ITEM", "PyTuple_GetItem", "PyList_GET_ITEM", "PyList_GetItem",
+      "PyDict_GetItem", "PyDict_GetItemWithError", "PyDict_GetItemString",
+      "_PyDict_GetItemIdWithError", "_PyDict_GetItemStringWithError", "PyModule_GetDict",
+      "PyWeakref_GetObject", "PyWeakref_GET_OBJECT", "PyCell_GET", "PyEval_GetBuiltins",
+      "PyEval_GetGlobals", "PyEval_GetLocals", "PyType_GetModule", "PyType_GetModuleByDef",
+      "_PyType_GetModuleByDef", "PySys_GetObject", "PyImport_GetModuleDict", "PyErr_Occurred",
+      "PyThreadState_GetDict", "PyExceptionInstance_Class", "PySequence_Fast_GET_ITEM",
+      "PyStructSequence_GET_ITEM"};
+  return borrowed.contains(name);
+}
+
+// Strings kept in place by the resizing and concatenating helpers: still an exact str/bytes.
+bool keepsAtomic(llvm::StringRef name) {
+  return name == "_PyBytes_Resize" || name == "_PyUnicode_Resize" || name == "PyUnicode_Append" ||
+         name == "PyUnicode_AppendAndDel" || name == "PyBytes_Concat" ||
+         name == "PyBytes_ConcatAndDel";
+}
+
+bool isSingleton(const clang::Expr *value, const clang::ASTContext &context) {
+  value = plain(value);
+  if (!value)
+    return false;
+  if (value->isNullPointerConstant(const_cast<clang::ASTContext &>(context),
+                                   clang::Expr::NPC_ValueDependentIsNotNull))
+    return true;
+  const auto *address = llvm::dyn_cast<clang::UnaryOperator>(value);
+  const auto *ref = address && address->getOpcode() == clang::UO_AddrOf
+                        ? llvm::dyn_cast<clang::DeclRefExpr>(plain(address->getSubExpr()))
+                        : nullptr;
+  if (!ref || !ref->getDecl()->getDeclName().isIdentifier())
+    return false;
+  llvm::StringRef name = ref->getDecl()->getName();
+  return name == "_Py_NoneStruct" || name == "_Py_TrueStruct" || name == "_Py_FalseStruct" ||
+         name == "_Py_NotImplementedStruct" || name == "_Py_EllipsisObject";
+}
+
+// Whether `function` INCREFs (or Py_NewRefs) what `matches` accepts.
+bool increfs(const clang::FunctionDecl &function,
+             const std::function<bool(const clang::Expr *)> &matches) {
+  bool found = false;
+  forEachStmt(function.getBody(), [&](const clang::Stmt &node) {
+    const auto *call = llvm::dyn_cast<clang::CallExpr>(&node);
+    if (call && call->getNumArgs() == 1 && (isIncref(calleeName(*call)) ||
+                                             isNewRef(calleeName(*call))))
+      found = found || matches(plain(call->getArg(0)));
+  });
+  return found;
+}
+
+bool namesVariable(const clang::Expr *expr, const clang::VarDecl &variable) {
+  const auto *ref = llvm::dyn_cast_or_null<clang::DeclRefExpr>(expr);
+  return ref && ref->getDecl() == &variable;
+}
+
+bool namesField(const clang::Expr *expr, const clang::FieldDecl &field) {
+  const auto *member = llvm::dyn_cast_or_null<clang::MemberExpr>(expr);
+  return member && member->getMemberDecl() == &field;
+}
+
+class ValueOrigin {
+public:
+  ValueOrigin(const clang::FunctionDecl &function, const clang::FieldDecl *target,
+              const clang::ASTContext &context)
+      : function(function), target(target), context(context) {}
+
+  // "new", "borrowed" or "atomic"; "" for NULL or a singleton.
+  std::string of(const clang::Expr *value, int depth = 0) const {
+    value = plain(value);
+    if (!value || isSingleton(value, context))
+      return "";
+    if (const auto *call = llvm::dyn_cast<clang::CallExpr>(value))
+      return ofCall(*call, depth);
+    // `last->next = root->prev = link`: what the inner assignment stores.
+    if (const auto *chained = llvm::dyn_cast<clang::BinaryOperator>(value);
+        chained && chained->getOpcode() == clang::BO_Assign)
+      return of(chained->getRHS(), depth + 1);
+    // The address of a struct inside another object (an embedded list head) is no reference.
+    if (const auto *address = llvm::dyn_cast<clang::UnaryOperator>(value);
+        address && address->getOpcode() == clang::UO_AddrOf)
+      return "borrowed";
+    if (const auto *conditional = llvm::dyn_cast<clang::ConditionalOperator>(value)) {
+      std::string a = of(conditional->getTrueExpr(), depth + 1);
+      std::string b = of(conditional->getFalseExpr(), depth + 1);
+      return a.empty() ? b : b.empty() || a == b ? a : "new";
+    }
+    if (const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(value))
+      if (const auto *variable = llvm::dyn_cast<clang::VarDecl>(ref->getDecl()))
+        return ofVariable(*variable, depth);
+    if (const auto *member = llvm::dyn_cast<clang::MemberExpr>(value))
+      return ofMember(*member);
+    return "new"; // an element, a cast pointer, arithmetic: owned for all we know
+  }
+
+private:
+  // `copy->x = self->x` (after Py_INCREF(self->x)) copies what the member already holds: no new
+  // kind of value. Another member's value is borrowed unless the function INCREFs it.
+  std::string ofMember(const clang::MemberExpr &member) const {
+    const auto *field = llvm::dyn_cast<clang::FieldDecl>(member.getMemberDecl());
+    if (field && field == target)
+      return "";
+    bool increfed = field && increfs(function, [&](const clang::Expr *e) { return namesField(e, *field); });
+    return increfed ? "new" : "borrowed";
+  }
+
+  std::string ofCall(const clang::CallExpr &call, int depth) const {
+    llvm::StringRef name = calleeName(call);
+    if (isNewRef(name) && call.getNumArgs() == 1)
+      return of(call.getArg(0), depth + 1) == "atomic" ? "atomic" : "new";
+    if (producesAtomic(name))
+      return "atomic";
+    // A weak reference (or proxy) without a callback holds nothing strongly.
+    if ((name == "PyWeakref_NewRef" || name == "PyWeakref_NewProxy") && call.getNumArgs() == 2 &&
+        isSingleton(call.getArg(1), context))
+      return "atomic";
+    if (returnsBorrowed(name))
+      return "borrowed";
+    return "new";
+  }
+
+  // A local takes the origin of what it is given; a parameter is borrowed; either is owned once
+  // the function INCREFs it.
+  std::string ofVariable(const clang::VarDecl &variable, int depth) const {
+    bool increfed = increfs(function, [&](const clang::Expr *e) { return namesVariable(e, variable); });
+    if (!variable.hasLocalStorage() || llvm::isa<clang::ParmVarDecl>(variable) || depth > 3)
+      return increfed ? "new" : "borrowed";
+    std::vector<std::string> origins;
+    if (variable.getInit())
+      origins.push_back(of(variable.getInit(), depth + 1));
+    forEachStmt(function.getBody(), [&](const clang::Stmt &node) {
+      const auto *assignment = llvm::dyn_cast<clang::BinaryOperator>(&node);
+      if (assignment && assignment->getOpcode() == clang::BO_Assign &&
+          namesVariable(plain(assignment->getLHS()), variable))
+        origins.push_back(of(assignment->getRHS(), depth + 1));
+    });
+    bool atomic = false, fresh = false;
+    for (const std::string &origin : origins) {
+      atomic |= origin == "atomic";
+      fresh |= origin == "new";
+    }
+    if (atomic && !fresh && !llvm::is_contained(origins, "borrowed"))
+      return "atomic";
+    return fresh || increfed ? "new" : origins.empty() ? "new" : "borrowed";
+  }
+
+  const clang::FunctionDecl &function;
+  const clang::FieldDecl *target; // the member being stored into
+  const clang::ASTContext &context;
+};
+
+// The member a Py_DECREF argument gives back: the member itself, or Py_CLEAR's temporary.
+const clang::MemberExpr *releasedMember(const clang::Expr *argument) {
+  argument = plain(argument);
+  if (const auto *member = llvm::dyn_cast_or_null<clang::MemberExpr>(argument))
+    return member;
+  const auto *ref = llvm::dyn_cast_or_null<clang::DeclRefExpr>(argument);
+  const auto *local = ref ? llvm::dyn_cast<clang::VarDecl>(ref->getDecl()) : nullptr;
+  if (!local || !local->hasLocalStorage() || llvm::isa<clang::ParmVarDecl>(local))
+    return nullptr;
+  return llvm::dyn_cast_or_null<clang::MemberExpr>(plain(local->getInit()));
+}
+
+} // namespace
+
+void MemberStoreCollector::registerMatchers(MatchFinder &finder) {
+  auto inFunction = forFunction(functionDecl().bind("function"));
+  finder.addMatcher(binaryOperator(hasOperatorName("="),
+                                   hasLHS(ignoringParenImpCasts(memberExpr().bind("target"))),
+                                   unless(isExpansionInSystemHeader()), inFunction)
+                        .bind("store"),
+                    this);
+  finder.addMatcher(callExpr(unless(isExpansionInSystemHeader()), inFunction).bind("call"), this);
+  finder.addMatcher(
+      varDecl(hasInitializer(ignoringParenCasts(unaryOperator(
+                  hasOperatorName("&"),
+                  hasUnaryOperand(ignoringParenImpCasts(memberExpr().bind("pointed")))))),
+              unless(isExpansionInSystemHeader()))
+          .bind("pointer"),
+      this);
+}
+
+void MemberStoreCollector::run(const MatchFinder::MatchResult &result) {
+  const auto *function = result.Nodes.getNodeAs<clang::FunctionDecl>("function");
+  if (const auto *store = result.Nodes.getNodeAs<clang::BinaryOperator>("store")) {
+    const auto *target = result.Nodes.getNodeAs<clang::MemberExpr>("target");
+    const auto *field = llvm::dyn_cast<clang::FieldDecl>(target->getMemberDecl());
+    if (function && function->hasBody())
+      if (std::string value = ValueOrigin(*function, field, *result.Context).of(store->getRHS());
+          !value.empty()) {
+        // `self->x = PyTuple_GET_ITEM(args, 0); Py_INCREF(self->x);`
+        if (value == "borrowed" && field &&
+            increfs(*function, [&](const clang::Expr *e) { return namesField(e, *field); }))
+          value = "new";
+        add(*target, value, *store, result);
+      }
+    return;
+  }
+  if (const auto *pointer = result.Nodes.getNodeAs<clang::VarDecl>("pointer")) {
+    // Python 3.12's Py_CLEAR and Py_XSETREF work through `PyObject **tmp = &(op)`.
+    add(*result.Nodes.getNodeAs<clang::MemberExpr>("pointed"), "release", *pointer->getInit(),
+        result);
+    return;
+  }
+  const auto *call = result.Nodes.getNodeAs<clang::CallExpr>("call");
+  if (!call || !function)
+    return;
+  llvm::StringRef name = calleeName(*call);
+  if (isDecref(name) && call->getNumArgs() == 1) {
+    if (const clang::MemberExpr *member = releasedMember(call->getArg(0)))
+      add(*member, "release", *call, result);
+    return;
+  }
+  for (const clang::Expr *argument : call->arguments()) {
+    const auto *address = llvm::dyn_cast<clang::UnaryOperator>(plain(argument));
+    const auto *member = address && address->getOpcode() == clang::UO_AddrOf
+                             ? llvm::dyn_cast<clang::MemberExpr>(plain(address->getSubExpr()))
+                             : nullptr;
+    if (!member)
+      continue;
+    const auto *field = llvm::dyn_cast<clang::FieldDecl>(member->getMemberDecl());
+    std::string value = keepsAtomic(name) ? "atomic" : "new";
+    if (name.starts_with("PyArg_") && field &&
+        !increfs(*function, [&](const clang::Expr *e) { return namesField(e, *field); }))
+      value = "borrowed";
+    add(*member, value, *call, result);
+  }
+}
+
+void MemberStoreCollector::add(const clang::MemberExpr &member, std::string value,
+                               const clang::Stmt &at, const MatchFinder::MatchResult &result) {
+  const auto *field = llvm::dyn_cast<clang::FieldDecl>(member.getMemberDecl());
+  if (!field || isInBindingLibrary(field->getLocation(), *result.SourceManager))
+    return;
+  std::optional<HeldPythonType> held = classifyHeldPythonType(field->getType());
+  if (!held || !held->container.empty() || !llvm::StringRef(held->heldAs).ends_with("*"))
+    return;
+  std::optional<SourceLocation> location =
+      factRange(at.getSourceRange(), *result.SourceManager, result.Context->getLangOpts(), paths);
+  if (!location)
+    return;
+  MemberStore store{factTypeName(*field->getParent()), field->getName().str(), std::move(value),
+                    *location};
+  if (std::find(out.begin(), out.end(), store) == out.end())
+    out.push_back(std::move(store));
+}
+
+} // namespace capcycle

@@ -1,0 +1,47 @@
+// MemberStore facts: what the code of a translation unit stores into raw PyObject-pointer
+// members of C structs, and where it gives their references back. A `PyObject *` member owns
+// its referent only if the code says so (an INCREF'd or new value stored, a DECREF of the old
+// one); one only ever handed borrowed pointers is a borrowed link (functools' lru list, sqlite's
+// cached exception types), and one only ever given exact str/bytes/int/float objects cannot
+// lead back to its owner. The decision is made once all units' facts are joined
+// (BindingLinks.h), since a struct in a header is written by several units.
+#pragma once
+
+#include "FactLocation.h"
+#include "facts/Facts.h"
+
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+
+#include <vector>
+
+namespace capcycle {
+
+// Matches, in code outside system headers:
+//   `obj->member = value` (also through Py_SETREF/Py_XSETREF, which expand to it): a store,
+//     classified "new", "borrowed" or "atomic" by where `value` comes from (a call by its
+//     name; a variable by its initializer, its assignments and whether the function INCREFs
+//     it; Py_NewRef(x) by x); NULL and the singletons (Py_None, Py_True, ...) are no store;
+//   Py_DECREF / Py_XDECREF of the member or of a local holding it (Py_CLEAR's temporary): a
+//     "release";
+//   `&obj->member` passed to a call: a store (the string resizers keep an exact str/bytes:
+//     "atomic"; PyArg_Parse*: "borrowed" unless the function INCREFs the member; others
+//     "new"), or taken into a local pointer (Python 3.12's Py_CLEAR): a "release".
+// Only members whose type is a raw pointer to a Python object and that are not CPython's own
+// (ob_type) are reported.
+class MemberStoreCollector : public clang::ast_matchers::MatchFinder::MatchCallback {
+public:
+  MemberStoreCollector(TranslationUnitPaths paths, std::vector<MemberStore> &out)
+      : paths(std::move(paths)), out(out) {}
+
+  void registerMatchers(clang::ast_matchers::MatchFinder &finder);
+  void run(const clang::ast_matchers::MatchFinder::MatchResult &result) override;
+
+private:
+  void add(const clang::MemberExpr &member, std::string value, const clang::Stmt &at,
+           const clang::ast_matchers::MatchFinder::MatchResult &result);
+
+  TranslationUnitPaths paths;
+  std::vector<MemberStore> &out;
+};
+
+} // namespace capcycle
