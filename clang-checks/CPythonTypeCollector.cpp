@@ -251,6 +251,7 @@ void CPythonTypeCollector::emitGcSupport(const TypeSlots &slots, const std::stri
   gc.cppType = cppType;
   gc.mechanism = "tp_traverse";
   gc.gcFlag = slots.gcFlag;
+  gc.subclassable = slots.subclassable;
   gc.location = typeLocation;
   if (slots.traverse) {
     gc.traverseFunction = functionIdentity(*slots.traverse, *result.SourceManager, paths);

@@ -14,6 +14,8 @@ namespace {
 // Values from CPython's stable ABI (object.h, typeslots.h): they can never change, and the
 // macros that spell them are gone once the preprocessor has run.
 constexpr uint64_t HaveGcFlag = 1ULL << 14; // Py_TPFLAGS_HAVE_GC
+constexpr uint64_t BaseTypeFlag = 1ULL << 10; // Py_TPFLAGS_BASETYPE
+constexpr uint64_t DisallowInstantiationFlag = 1ULL << 7; // Py_TPFLAGS_DISALLOW_INSTANTIATION
 constexpr int64_t SlotClear = 51, SlotDealloc = 52, SlotInit = 60, SlotMethods = 64,
                   SlotTraverse = 71, SlotMembers = 72, SlotGetset = 73;
 
@@ -42,11 +44,11 @@ const clang::RecordDecl *sizeofRecord(const clang::Expr *value) {
   return size->getTypeOfArgument().getCanonicalType()->getAsRecordDecl();
 }
 
-bool hasGcFlag(const clang::Expr *value, const clang::ASTContext &context) {
+uint64_t flagBits(const clang::Expr *value, const clang::ASTContext &context) {
   clang::Expr::EvalResult flags;
   if (!value || value->isValueDependent() || !value->EvaluateAsInt(flags, context))
-    return false;
-  return (flags.Val.getInt().getZExtValue() & HaveGcFlag) != 0;
+    return 0;
+  return flags.Val.getInt().getZExtValue();
 }
 } // namespace
 
@@ -61,7 +63,9 @@ void TypeSlots::read(llvm::StringRef field, const clang::Expr *value,
   } else if (field == "tp_basicsize" || field == "basicsize") {
     object = sizeofRecord(value);
   } else if (field == "tp_flags" || field == "flags") {
-    gcFlag = gcFlag || hasGcFlag(value, context);
+    uint64_t bits = flagBits(value, context);
+    gcFlag = gcFlag || (bits & HaveGcFlag) != 0;
+    subclassable = (bits & BaseTypeFlag) != 0 && (bits & DisallowInstantiationFlag) == 0;
   } else if (field == "tp_dealloc") {
     dealloc = functionValue(value);
   } else if (field == "tp_traverse") {

@@ -22,6 +22,9 @@ struct TypeSlots {
   std::string name;                          // tp_name: "module.Name"
   const clang::RecordDecl *object = nullptr; // tp_basicsize = sizeof(object)
   bool gcFlag = false;                       // Py_TPFLAGS_HAVE_GC in tp_flags
+  // Py_TPFLAGS_BASETYPE without Py_TPFLAGS_DISALLOW_INSTANTIATION: Python code can make
+  // instances of its own subclasses, which may hold anything.
+  bool subclassable = false;
   const clang::FunctionDecl *dealloc = nullptr;
   const clang::FunctionDecl *traverse = nullptr;
   const clang::FunctionDecl *clear = nullptr;

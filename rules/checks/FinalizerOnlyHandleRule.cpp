@@ -37,6 +37,23 @@ Finding describe(const BoundType &type, const NativeRelease &release) {
   return finding;
 }
 
+// Whether an instance can be part of a reference cycle, which is what keeps a finalizer from
+// running: it owns Python references, stores callables, owns signals, or Python code can
+// subclass it (a subclass instance can hold anything). A hash context or a compressor state
+// that can do none of these is freed when its last reference goes.
+bool canBeInCycle(const FactSet &facts, const std::string &cppType) {
+  auto is = [&](const auto &fact) { return fact.cppType == cppType; };
+  if (llvm::any_of(facts.pythonReferences,
+                   [&](const PythonReference &r) { return is(r) && r.owning; }) ||
+      llvm::any_of(facts.callableStores, is) ||
+      llvm::any_of(facts.signalOwnerships,
+                   [&](const SignalOwnership &s) { return s.ownerType == cppType; }))
+    return true;
+  // A type without GcSupport facts is a pybind11 class: subclassable unless py::is_final.
+  return llvm::none_of(facts.gcSupport, is) ||
+         llvm::any_of(facts.gcSupport, [&](const GcSupport &gc) { return is(gc) && gc.subclassable; });
+}
+
 bool sameRelease(const NativeRelease &a, const NativeRelease &b) {
   return a.cppType == b.cppType && a.member == b.member && a.releaseCall == b.releaseCall;
 }
@@ -46,7 +63,8 @@ void FinalizerOnlyHandleRule::check(const FactSet &facts, std::vector<Finding> &
   std::vector<const NativeRelease *> reported;
   for (const NativeRelease &release : facts.nativeReleases) {
     const BoundType *type = boundTypeOf(facts, release.cppType);
-    if (!type || !release.finalizer || !release.explicitlyReleasedBy.empty())
+    if (!type || !release.finalizer || !release.explicitlyReleasedBy.empty() ||
+        !canBeInCycle(facts, release.cppType))
       continue;
     // One finding per resource, even when the finalizer reaches it twice.
     if (llvm::any_of(reported, [&](const NativeRelease *seen) { return sameRelease(*seen, release); }))

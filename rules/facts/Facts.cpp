@@ -263,6 +263,7 @@ Value toJSON(const GcSupport &g) {
                 {"clearedMembers", Array(g.clearedMembers)},
                 {"storesAfterCreation", Array(g.storesAfterCreation)},
                 {"weakListMember", g.weakListMember},
+                {"subclassable", g.subclassable},
                 {"location", toJSON(g.location)}};
 }
 
@@ -275,6 +276,7 @@ bool fromJSON(const Value &value, GcSupport &out, Path path) {
          m.map("clearedMembers", out.clearedMembers) &&
          m.mapOptional("storesAfterCreation", out.storesAfterCreation) &&
          m.mapOptional("weakListMember", out.weakListMember) &&
+         m.mapOptional("subclassable", out.subclassable) &&
          m.map("location", out.location);
 }
 

@@ -222,6 +222,9 @@ struct GcSupport {
   std::vector<std::string> storesAfterCreation;
   // tp_weaklistoffset's member: the list of weak references to the instance, owning nothing.
   std::string weakListMember;
+  // Python code can subclass the type and instantiate the subclass (C-API: Py_TPFLAGS_BASETYPE
+  // without Py_TPFLAGS_DISALLOW_INSTANTIATION); such instances can hold anything.
+  bool subclassable = true;
   friend bool operator==(const GcSupport &, const GcSupport &) = default;
 };
 
@@ -315,7 +318,7 @@ const char *levelName(Notification::Level level);
 // The version of the facts' shape and JSON form. Bump it when a fact gains, loses or renames a
 // field, or when what a field means changes: facts stored by an earlier capcycle (the C++ facts
 // cache, clang-checks/FactsCache.h) must then be extracted again, not read in the old shape.
-inline constexpr unsigned FactsFormatVersion = 4;
+inline constexpr unsigned FactsFormatVersion = 5;
 
 // JSON round-trip (the format of `capcycle facts`).
 llvm::json::Value toJSON(const SourceLocation &location);

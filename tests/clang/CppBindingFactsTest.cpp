@@ -123,10 +123,12 @@ TEST_F(CapiTimer, TypeFromPyTypeSpec) {
 
 TEST_F(CapiTimer, GcSlotsAndWhatTheyTouch) {
   // 43:     {Py_tp_traverse, (void *)Timer_traverse},
+  // No setter, no storing method, no tp_init: nothing Python does later adds objects; no
+  // weak list; Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC: not subclassable.
   EXPECT_EQ(facts->gcSupport,
             (std::vector<GcSupport>{{"TimerObject", "tp_traverse", true, "Timer_traverse",
                                      "Timer_clear", {"callback"}, {"callback", "context"},
-                                     at(43, 22, 44)}}));
+                                     at(43, 22, 44), {}, "", false}}));
   // 7:   PyObject *callback;   visited      8:   PyObject *context;   not visited
   EXPECT_EQ(facts->pythonReferences,
             (std::vector<PythonReference>{

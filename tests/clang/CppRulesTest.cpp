@@ -130,6 +130,24 @@ TEST(IncompleteTraverseRule, NoTraversalIsNotThisRulesFinding) {
   EXPECT_TRUE(run<IncompleteTraverseRule>(facts).empty());
 }
 
+// A C-API type that owns no Python reference, stores nothing and cannot be subclassed from
+// Python is never part of a cycle: its finalizer runs with its last reference.
+TEST(FinalizerOnlyHandleRule, OnlyTypesThatCanBeInACycle) {
+  FactSet facts = signalBoundAs("Digest");
+  facts.nativeReleases.push_back({"Digest", "ctx", "ctx_free", "Digest_dealloc", true, {}, line(20)});
+  facts.gcSupport.push_back({"Digest", "tp_traverse", false, "", "", {}, {}, line(31)});
+  facts.gcSupport[0].subclassable = false;
+  EXPECT_TRUE(run<FinalizerOnlyHandleRule>(facts).empty());
+
+  FactSet subclassable = facts;
+  subclassable.gcSupport[0].subclassable = true;
+  EXPECT_EQ(run<FinalizerOnlyHandleRule>(subclassable).size(), 1u);
+
+  FactSet owning = facts;
+  owning.pythonReferences.push_back(reference("Digest", "callback", true));
+  EXPECT_EQ(run<FinalizerOnlyHandleRule>(owning).size(), 1u);
+}
+
 TEST(FinalizerOnlyHandleRule, FinalizerReleaseWithoutBoundClose) {
   FactSet facts = signalBoundAs("Engine");
   facts.nativeReleases.push_back({"Engine", "h_", "engine_destroy", "Engine::~Engine", true, {}, line(20)});
