@@ -371,4 +371,28 @@ std::vector<StoreSite> storesOfParameter(const clang::FunctionDecl &function,
   return stores;
 }
 
+bool isNullOrSingleton(const clang::Expr *value, const clang::ASTContext &context) {
+  value = value ? value->IgnoreParenCasts() : nullptr;
+  if (!value)
+    return false;
+  if (value->isNullPointerConstant(const_cast<clang::ASTContext &>(context),
+                                   clang::Expr::NPC_ValueDependentIsNotNull))
+    return true;
+  if (const auto *call = llvm::dyn_cast<clang::CallExpr>(value)) {
+    const clang::FunctionDecl *callee = call->getDirectCallee();
+    bool newReference = callee && callee->getDeclName().isIdentifier() &&
+                        (callee->getName() == "_Py_NewRef" || callee->getName() == "Py_NewRef");
+    return newReference && call->getNumArgs() == 1 && isNullOrSingleton(call->getArg(0), context);
+  }
+  const auto *address = llvm::dyn_cast<clang::UnaryOperator>(value);
+  const auto *ref = address && address->getOpcode() == clang::UO_AddrOf
+                        ? llvm::dyn_cast<clang::DeclRefExpr>(address->getSubExpr()->IgnoreParenCasts())
+                        : nullptr;
+  if (!ref || !ref->getDecl()->getDeclName().isIdentifier())
+    return false;
+  llvm::StringRef name = ref->getDecl()->getName();
+  return name == "_Py_NoneStruct" || name == "_Py_TrueStruct" || name == "_Py_FalseStruct" ||
+         name == "_Py_NotImplementedStruct" || name == "_Py_EllipsisObject";
+}
+
 } // namespace capcycle

@@ -11,6 +11,8 @@
 #include <vector>
 
 namespace clang {
+class ASTContext;
+class Expr;
 class FieldDecl;
 class LambdaExpr;
 class FunctionDecl;
@@ -21,6 +23,10 @@ namespace capcycle {
 
 // Calls `visit` on `stmt` and every statement and expression below it, parents first.
 void forEachStmt(const clang::Stmt *stmt, const std::function<void(const clang::Stmt &)> &visit);
+
+// NULL, 0, Py_None, Py_True, Py_False, Py_NotImplemented, Py_Ellipsis, or a new reference to
+// one: a value that can hold no reference back to whatever stores it.
+bool isNullOrSingleton(const clang::Expr *value, const clang::ASTContext &context);
 
 // The first node of kind Node inside `stmt`, `stmt` included (depth first): the lambda a
 // std::function or a function pointer is built from, the name literal in `py::arg("x")`.

@@ -73,24 +73,6 @@ bool keepsAtomic(llvm::StringRef name) {
          name == "PyBytes_ConcatAndDel";
 }
 
-bool isSingleton(const clang::Expr *value, const clang::ASTContext &context) {
-  value = plain(value);
-  if (!value)
-    return false;
-  if (value->isNullPointerConstant(const_cast<clang::ASTContext &>(context),
-                                   clang::Expr::NPC_ValueDependentIsNotNull))
-    return true;
-  const auto *address = llvm::dyn_cast<clang::UnaryOperator>(value);
-  const auto *ref = address && address->getOpcode() == clang::UO_AddrOf
-                        ? llvm::dyn_cast<clang::DeclRefExpr>(plain(address->getSubExpr()))
-                        : nullptr;
-  if (!ref || !ref->getDecl()->getDeclName().isIdentifier())
-    return false;
-  llvm::StringRef name = ref->getDecl()->getName();
-  return name == "_Py_NoneStruct" || name == "_Py_TrueStruct" || name == "_Py_FalseStruct" ||
-         name == "_Py_NotImplementedStruct" || name == "_Py_EllipsisObject";
-}
-
 // Whether `function` INCREFs (or Py_NewRefs) what `matches` accepts.
 bool increfs(const clang::FunctionDecl &function,
              const std::function<bool(const clang::Expr *)> &matches) {
@@ -123,7 +105,7 @@ public:
   // "new", "borrowed" or "atomic"; "" for NULL or a singleton.
   std::string of(const clang::Expr *value, int depth = 0) const {
     value = plain(value);
-    if (!value || isSingleton(value, context))
+    if (!value || isNullOrSingleton(value, context))
       return "";
     if (const auto *call = llvm::dyn_cast<clang::CallExpr>(value))
       return ofCall(*call, depth);
@@ -167,7 +149,7 @@ private:
       return "atomic";
     // A weak reference (or proxy) without a callback holds nothing strongly.
     if ((name == "PyWeakref_NewRef" || name == "PyWeakref_NewProxy") && call.getNumArgs() == 2 &&
-        isSingleton(call.getArg(1), context))
+        isNullOrSingleton(call.getArg(1), context))
       return "atomic";
     if (returnsBorrowed(name))
       return "borrowed";

@@ -65,8 +65,6 @@ struct Place {
   uint64_t offset;
 };
 
-bool isNullOrSingleton(const clang::Expr *value, const clang::ASTContext &context);
-
 class Walk {
 public:
   Walk(const clang::ASTContext &context, ObjectMemberUse &use) : context(context), use(use) {}
@@ -241,32 +239,6 @@ private:
   ObjectMemberUse &use;
   std::set<std::tuple<const clang::FunctionDecl *, unsigned, uint64_t, int>> walked;
 };
-
-// NULL, 0, Py_None, Py_True, Py_False, Py_NotImplemented (or a new reference to one): none of
-// them can hold a reference back.
-bool isNullOrSingleton(const clang::Expr *value, const clang::ASTContext &context) {
-  value = plain(value);
-  if (!value)
-    return false;
-  if (value->isNullPointerConstant(const_cast<clang::ASTContext &>(context),
-                                   clang::Expr::NPC_ValueDependentIsNotNull))
-    return true;
-  if (const auto *call = llvm::dyn_cast<clang::CallExpr>(value)) {
-    const clang::FunctionDecl *callee = call->getDirectCallee();
-    bool newReference = callee && callee->getDeclName().isIdentifier() &&
-                        (callee->getName() == "_Py_NewRef" || callee->getName() == "Py_NewRef");
-    return newReference && call->getNumArgs() == 1 && isNullOrSingleton(call->getArg(0), context);
-  }
-  const auto *address = llvm::dyn_cast<clang::UnaryOperator>(value);
-  const auto *ref = address && address->getOpcode() == clang::UO_AddrOf
-                        ? llvm::dyn_cast<clang::DeclRefExpr>(plain(address->getSubExpr()))
-                        : nullptr;
-  if (!ref || !ref->getDecl()->getDeclName().isIdentifier())
-    return false;
-  llvm::StringRef name = ref->getDecl()->getName();
-  return name == "_Py_NoneStruct" || name == "_Py_TrueStruct" || name == "_Py_FalseStruct" ||
-         name == "_Py_NotImplementedStruct";
-}
 
 } // namespace
 
