@@ -52,10 +52,10 @@ bool storedFromPython(const FactSet &facts, const std::string &cppType, const st
          });
 }
 
-// A traversal the GC runs: without Py_TPFLAGS_HAVE_GC tp_traverse is never called.
+// A traversal the GC runs (GcSupport::traverseRuns).
 bool visits(const FactSet &facts, const std::string &cppType, const std::string &member) {
   return llvm::any_of(facts.gcSupport, [&](const GcSupport &gc) {
-    return gc.cppType == cppType && gc.gcFlag && !gc.traverseFunction.empty() &&
+    return gc.cppType == cppType && gc.traverseRuns() &&
            llvm::is_contained(gc.visitedMembers, member);
   });
 }

@@ -2,6 +2,7 @@
 
 #include "CodeNames.h"
 #include "FunctionBodyWalks.h"
+#include "InstantiationGuards.h"
 #include "NativeReleaseCollector.h"
 #include "ObjectMemberWalks.h"
 #include "PythonHeldTypes.h"
@@ -200,6 +201,17 @@ std::optional<ObjectMemberEntry> objectMemberEntry(const clang::Expr *entry,
     return std::nullopt;
   return ObjectMemberEntry{name, offset->getComponent(0).getField(), (*flags & ReadOnly) != 0};
 }
+// A traverse without Py_TPFLAGS_HAVE_GC is dead code for the type's own instances; where tp_new
+// refuses the type itself and the unit never allocates one directly, there are none: the
+// traverse runs for the heap subclasses type_new makes (they always have the flag, and
+// subtype_traverse calls the base's traverse).
+bool onlySubclassesInstantiated(const TypeSlots &slots, const clang::VarDecl &variable,
+                                clang::ASTContext &context) {
+  const clang::FunctionDecl *tpNew = definitionOf(slots.newFunction);
+  return !slots.gcFlag && slots.traverse && slots.subclassable && tpNew &&
+         refusesSomeTypes(*tpNew) && !allocatedDirectly(variable, context);
+}
+
 } // namespace
 
 void CPythonTypeCollector::registerMatchers(MatchFinder &finder) {
@@ -234,7 +246,7 @@ void CPythonTypeCollector::emitType(const TypeSlots &slots, const clang::VarDecl
     pythonName = pythonName.drop_front(dot + 1);
   }
   out.boundTypes.push_back({cppType, pythonName.str(), module.str(), *location});
-  emitGcSupport(slots, cppType, *location, result);
+  emitGcSupport(slots, variable, cppType, *location, result);
   emitTableMembers(slots.methods, "method", cppType, result);
   emitTableMembers(slots.getset, "getset", cppType, result);
   emitObjectMembers(slots.members, cppType, result);
@@ -242,7 +254,8 @@ void CPythonTypeCollector::emitType(const TypeSlots &slots, const clang::VarDecl
     addNativeReleases(*dealloc, /*finalizer=*/true, result, paths, out.nativeReleases);
 }
 
-void CPythonTypeCollector::emitGcSupport(const TypeSlots &slots, const std::string &cppType,
+void CPythonTypeCollector::emitGcSupport(const TypeSlots &slots, const clang::VarDecl &variable,
+                                         const std::string &cppType,
                                          const SourceLocation &typeLocation,
                                          const MatchFinder::MatchResult &result) {
   const clang::ASTContext &context = *result.Context;
@@ -272,6 +285,7 @@ void CPythonTypeCollector::emitGcSupport(const TypeSlots &slots, const std::stri
   if (const clang::FieldDecl *weakList = slots.weakList ? slots.weakList : weakListMember(slots.members))
     gc.weakListMember = layout.nameAt(context.getFieldOffset(weakList));
   gc.storesAfterCreation = storesAfterCreation(slots, layout, result);
+  gc.onlySubclassesInstantiated = onlySubclassesInstantiated(slots, variable, *result.Context);
   if (std::find(out.gcSupport.begin(), out.gcSupport.end(), gc) == out.gcSupport.end())
     out.gcSupport.push_back(std::move(gc));
 }

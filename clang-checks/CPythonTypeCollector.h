@@ -37,8 +37,8 @@ public:
 private:
   void emitType(const TypeSlots &slots, const clang::VarDecl &variable,
                 const clang::ast_matchers::MatchFinder::MatchResult &result);
-  void emitGcSupport(const TypeSlots &slots, const std::string &cppType,
-                     const SourceLocation &typeLocation,
+  void emitGcSupport(const TypeSlots &slots, const clang::VarDecl &variable,
+                     const std::string &cppType, const SourceLocation &typeLocation,
                      const clang::ast_matchers::MatchFinder::MatchResult &result);
   std::vector<std::string>
   storesAfterCreation(const TypeSlots &slots, const ObjectLayout &layout,

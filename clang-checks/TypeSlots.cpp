@@ -16,7 +16,7 @@ namespace {
 constexpr uint64_t HaveGcFlag = 1ULL << 14; // Py_TPFLAGS_HAVE_GC
 constexpr uint64_t BaseTypeFlag = 1ULL << 10; // Py_TPFLAGS_BASETYPE
 constexpr uint64_t DisallowInstantiationFlag = 1ULL << 7; // Py_TPFLAGS_DISALLOW_INSTANTIATION
-constexpr int64_t SlotClear = 51, SlotDealloc = 52, SlotInit = 60, SlotMethods = 64,
+constexpr int64_t SlotClear = 51, SlotDealloc = 52, SlotInit = 60, SlotMethods = 64, SlotNew = 65,
                   SlotTraverse = 71, SlotMembers = 72, SlotGetset = 73;
 
 // `X_traverse`, `(traverseproc)X_traverse`, or a captureless lambda converted to a pointer.
@@ -75,6 +75,8 @@ void TypeSlots::read(llvm::StringRef field, const clang::Expr *value,
     clear = functionValue(value);
   } else if (field == "tp_init") {
     init = functionValue(value);
+  } else if (field == "tp_new") {
+    newFunction = functionValue(value);
   } else if (field == "tp_weaklistoffset") {
     const auto *offset = llvm::dyn_cast<clang::OffsetOfExpr>(value->IgnoreParenCasts());
     if (offset && offset->getNumComponents() == 1 &&
@@ -96,6 +98,7 @@ void TypeSlots::readSlotId(int64_t slot, const clang::Expr *value,
   case SlotDealloc: return read("tp_dealloc", value, context);
   case SlotInit: return read("tp_init", value, context);
   case SlotMethods: return read("tp_methods", value, context);
+  case SlotNew: return read("tp_new", value, context);
   case SlotTraverse: return read("tp_traverse", value, context);
   case SlotGetset: return read("tp_getset", value, context);
   case SlotMembers: return read("tp_members", value, context);

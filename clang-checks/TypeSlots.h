@@ -29,6 +29,7 @@ struct TypeSlots {
   const clang::FunctionDecl *traverse = nullptr;
   const clang::FunctionDecl *clear = nullptr;
   const clang::FunctionDecl *init = nullptr;   // tp_init: Python may call it again on a live object
+  const clang::FunctionDecl *newFunction = nullptr; // tp_new
   const clang::FieldDecl *weakList = nullptr;  // tp_weaklistoffset = offsetof(Object, member)
   const clang::VarDecl *methods = nullptr;   // PyMethodDef[]
   const clang::VarDecl *getset = nullptr;    // PyGetSetDef[]

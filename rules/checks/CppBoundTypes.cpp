@@ -15,9 +15,8 @@ std::string pythonQualifiedName(const BoundType &type) {
 }
 
 const GcSupport *activeGcSupport(const FactSet &facts, const std::string &cppType) {
-  // Without the flag CPython never calls tp_traverse (PyType_IS_GC is false).
   auto it = llvm::find_if(facts.gcSupport, [&](const GcSupport &gc) {
-    return gc.cppType == cppType && gc.gcFlag && !gc.traverseFunction.empty();
+    return gc.cppType == cppType && gc.traverseRuns();
   });
   return it == facts.gcSupport.end() ? nullptr : &*it;
 }

@@ -13,7 +13,7 @@ const BoundType *boundTypeOf(const FactSet &facts, const std::string &cppType);
 // "mod.Name" (or "Name" for a type without module).
 std::string pythonQualifiedName(const BoundType &type);
 
-// The GC support of cppType that the GC actually uses: Py_TPFLAGS_HAVE_GC and a traverse.
+// The GC support of cppType that the GC actually uses (GcSupport::traverseRuns).
 const GcSupport *activeGcSupport(const FactSet &facts, const std::string &cppType);
 
 } // namespace capcycle

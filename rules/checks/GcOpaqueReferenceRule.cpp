@@ -28,7 +28,7 @@ std::string describeHeld(const PythonReference &reference) {
 
 std::string missingTraversal(const FactSet &facts, const std::string &cppType) {
   for (const GcSupport &gc : facts.gcSupport)
-    if (gc.cppType == cppType && !gc.traverseFunction.empty() && !gc.gcFlag)
+    if (gc.cppType == cppType && !gc.traverseFunction.empty() && !gc.traverseRuns())
       return "its tp_traverse " + quoted(gc.traverseFunction) +
              " is never called without Py_TPFLAGS_HAVE_GC";
   return "it has no GC traversal (tp_traverse)";

@@ -264,6 +264,7 @@ Value toJSON(const GcSupport &g) {
                 {"storesAfterCreation", Array(g.storesAfterCreation)},
                 {"weakListMember", g.weakListMember},
                 {"subclassable", g.subclassable},
+                {"onlySubclassesInstantiated", g.onlySubclassesInstantiated},
                 {"location", toJSON(g.location)}};
 }
 
@@ -277,6 +278,7 @@ bool fromJSON(const Value &value, GcSupport &out, Path path) {
          m.mapOptional("storesAfterCreation", out.storesAfterCreation) &&
          m.mapOptional("weakListMember", out.weakListMember) &&
          m.mapOptional("subclassable", out.subclassable) &&
+         m.mapOptional("onlySubclassesInstantiated", out.onlySubclassesInstantiated) &&
          m.map("location", out.location);
 }
 

@@ -225,6 +225,14 @@ struct GcSupport {
   // Python code can subclass the type and instantiate the subclass (C-API: Py_TPFLAGS_BASETYPE
   // without Py_TPFLAGS_DISALLOW_INSTANTIATION); such instances can hold anything.
   bool subclassable = true;
+  // Without Py_TPFLAGS_HAVE_GC but with a tp_traverse, and tp_new refuses the type itself (the
+  // abstract-base idiom): every instance is of a heap subclass, which type_new makes GC-tracked
+  // with a traverse that calls this one. Judged through those subclasses.
+  bool onlySubclassesInstantiated = false;
+  // Whether the GC calls the traverse on the type's instances: PyType_IS_GC needs the flag.
+  bool traverseRuns() const {
+    return !traverseFunction.empty() && (gcFlag || onlySubclassesInstantiated);
+  }
   friend bool operator==(const GcSupport &, const GcSupport &) = default;
 };
 
@@ -318,7 +326,7 @@ const char *levelName(Notification::Level level);
 // The version of the facts' shape and JSON form. Bump it when a fact gains, loses or renames a
 // field, or when what a field means changes: facts stored by an earlier capcycle (the C++ facts
 // cache, clang-checks/FactsCache.h) must then be extracted again, not read in the old shape.
-inline constexpr unsigned FactsFormatVersion = 5;
+inline constexpr unsigned FactsFormatVersion = 6;
 
 // JSON round-trip (the format of `capcycle facts`).
 llvm::json::Value toJSON(const SourceLocation &location);
