@@ -81,6 +81,23 @@ bool isWeakList(const FactSet &facts, const PythonReference &reference) {
   });
 }
 
+// Whether the member is written and every value written is atomic: an exact str, bytes, int,
+// float, bool or callback-less weak reference, or a copy of a member that only holds those.
+bool storesOnlyAtomic(const FactSet &facts, const std::string &cppType, const std::string &member,
+                      int depth) {
+  bool stored = false;
+  for (const MemberStore &store : facts.memberStores) {
+    if (store.cppType != cppType || store.member != member || store.value == "release")
+      continue;
+    stored = true;
+    bool atomicCopy = !store.copyOf.empty() && store.copyOf != member && depth < 4 &&
+                      storesOnlyAtomic(facts, cppType, store.copyOf, depth + 1);
+    if (store.value != "atomic" && !atomicCopy)
+      return false;
+  }
+  return stored;
+}
+
 // A raw PyObject pointer owns its referent only where the code says so (MemberStoreCollector.h):
 // a member only ever handed borrowed pointers and never released is a borrowed link, and one
 // only ever given exact str/bytes/int/float objects cannot lead back to its owner. A member
@@ -94,20 +111,16 @@ bool ownsByItsStores(const FactSet &facts, const PythonReference &reference) {
                member.returnedMember == reference.member;
       }))
     return true;
-  bool stored = false, released = false, owned = false, onlyAtomic = true;
+  if (storesOnlyAtomic(facts, reference.cppType, reference.member, 0))
+    return false;
+  bool stored = false, released = false, owned = false;
   for (const MemberStore &store : facts.memberStores) {
     if (store.cppType != reference.cppType || store.member != reference.member)
       continue;
-    if (store.value == "release") {
-      released = true;
-      continue;
-    }
-    stored = true;
-    owned |= store.value != "borrowed";
-    onlyAtomic &= store.value == "atomic";
+    released |= store.value == "release";
+    stored |= store.value != "release";
+    owned |= store.value != "release" && store.value != "borrowed";
   }
-  if (stored && onlyAtomic)
-    return false;
   return !stored || owned || released;
 }
 

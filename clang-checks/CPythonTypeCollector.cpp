@@ -292,30 +292,38 @@ void CPythonTypeCollector::emitGcSupport(const TypeSlots &slots, const clang::Va
 
 // What Python can do to a live instance that puts new objects into it: assign a writable object
 // member, call a setter, call __init__ again, call a method that stores into a member.
-std::vector<std::string>
+std::vector<LaterStore>
 CPythonTypeCollector::storesAfterCreation(const TypeSlots &slots, const ObjectLayout &layout,
                                           const MatchFinder::MatchResult &result) const {
-  std::vector<std::string> stores;
-  auto storing = [&](const clang::FunctionDecl *function, const std::string &what) {
+  std::vector<LaterStore> stores;
+  // A setter is a store whether or not the scan sees which member it writes.
+  auto storing = [&](const clang::FunctionDecl *function, const std::string &via, bool always) {
+    std::vector<std::string> members;
     if (const clang::FunctionDecl *definition = definitionOf(function))
-      for (const std::string &member : membersStoredBy(*definition, layout, *result.Context))
-        stores.push_back(what + " stores '" + member + "'");
+      members = membersStoredBy(*definition, layout, *result.Context);
+    for (const std::string &member : members)
+      stores.push_back({via, member});
+    if (members.empty() && always)
+      stores.push_back({via, ""});
   };
-  storing(slots.init, "tp_init '" + (slots.init ? slots.init->getName().str() : "") + "'");
+  storing(slots.init, "tp_init '" + (slots.init ? slots.init->getName().str() : "") + "'", false);
   for (const clang::Expr *entry : tableEntries(slots.methods))
     if (const clang::InitListExpr *fields = semanticInitializer(entry);
         fields && fields->getNumInits() >= 2)
       if (const auto *name = entryName(fields))
-        storing(tableFunction(fields->getInit(1)), "method '" + name->getString().str() + "'");
+        storing(tableFunction(fields->getInit(1)), "method '" + name->getString().str() + "'",
+                false);
   for (const clang::Expr *entry : tableEntries(slots.getset))
     if (const clang::InitListExpr *fields = semanticInitializer(entry);
         fields && fields->getNumInits() >= 3 && tableFunction(fields->getInit(2)))
       if (const auto *name = entryName(fields))
-        stores.push_back("setter '" + name->getString().str() + "'");
+        storing(tableFunction(fields->getInit(2)), "setter '" + name->getString().str() + "'",
+                true);
   for (const clang::Expr *entry : tableEntries(slots.members))
     if (std::optional<ObjectMemberEntry> member = objectMemberEntry(entry, *result.Context);
         member && !member->readOnly)
-      stores.push_back("writable member '" + member->name->getString().str() + "'");
+      stores.push_back({"writable member '" + member->name->getString().str() + "'",
+                        layout.nameAt(result.Context->getFieldOffset(member->field))});
   return stores;
 }
 

@@ -40,7 +40,7 @@ private:
   void emitGcSupport(const TypeSlots &slots, const clang::VarDecl &variable,
                      const std::string &cppType, const SourceLocation &typeLocation,
                      const clang::ast_matchers::MatchFinder::MatchResult &result);
-  std::vector<std::string>
+  std::vector<LaterStore>
   storesAfterCreation(const TypeSlots &slots, const ObjectLayout &layout,
                       const clang::ast_matchers::MatchFinder::MatchResult &result) const;
   void emitTableMembers(const clang::VarDecl *table, llvm::StringRef kind,

@@ -378,6 +378,9 @@ bool isNullOrSingleton(const clang::Expr *value, const clang::ASTContext &contex
   if (value->isNullPointerConstant(const_cast<clang::ASTContext &>(context),
                                    clang::Expr::NPC_ValueDependentIsNotNull))
     return true;
+  // A sentinel address such as multibytecodec's `#define ERROR_STRICT (PyObject *)(1)`.
+  if (value->getType()->isIntegerType() && value->isIntegerConstantExpr(context))
+    return true;
   if (const auto *call = llvm::dyn_cast<clang::CallExpr>(value)) {
     const clang::FunctionDecl *callee = call->getDirectCallee();
     bool newReference = callee && callee->getDeclName().isIdentifier() &&

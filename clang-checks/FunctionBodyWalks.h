@@ -24,8 +24,9 @@ namespace capcycle {
 // Calls `visit` on `stmt` and every statement and expression below it, parents first.
 void forEachStmt(const clang::Stmt *stmt, const std::function<void(const clang::Stmt &)> &visit);
 
-// NULL, 0, Py_None, Py_True, Py_False, Py_NotImplemented, Py_Ellipsis, or a new reference to
-// one: a value that can hold no reference back to whatever stores it.
+// NULL, 0, an integer constant cast to a pointer (a sentinel), Py_None, Py_True, Py_False,
+// Py_NotImplemented, Py_Ellipsis, or a new reference to one: a value that can hold no reference
+// back to whatever stores it.
 bool isNullOrSingleton(const clang::Expr *value, const clang::ASTContext &context);
 
 // The first node of kind Node inside `stmt`, `stmt` included (depth first): the lambda a

@@ -2,11 +2,13 @@
 
 #include "CodeNames.h"
 #include "FunctionBodyWalks.h"
+#include "ObjectMemberWalks.h"
 #include "PythonHeldTypes.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
+#include "clang/Basic/SourceManager.h"
 #include "clang/ASTMatchers/ASTMatchers.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -96,11 +98,49 @@ bool namesField(const clang::Expr *expr, const clang::FieldDecl &field) {
   return member && member->getMemberDecl() == &field;
 }
 
+// A function of the scanned code (not CPython's API, whose results the tables above describe)
+// whose body this unit has.
+const clang::FunctionDecl *unitFunction(const clang::CallExpr &call) {
+  const clang::FunctionDecl *callee = call.getDirectCallee();
+  const clang::FunctionDecl *definition = nullptr;
+  if (!callee || !callee->hasBody(definition) || !callee->getDeclName().isIdentifier() ||
+      callee->getName().starts_with("Py") || callee->getName().starts_with("_Py"))
+    return nullptr;
+  const clang::SourceManager &sources = definition->getASTContext().getSourceManager();
+  return sources.isInSystemHeader(definition->getLocation()) ? nullptr : definition;
+}
+
+// How kinds of value combine where a store can take any of several: nothing ("") adds
+// nothing, atomic stays atomic only if every other is, a new reference anywhere makes it new.
+std::string joinOrigins(const std::vector<std::string> &origins) {
+  bool atomic = false, fresh = false, borrowed = false;
+  for (const std::string &origin : origins) {
+    atomic |= origin == "atomic";
+    fresh |= origin == "new";
+    borrowed |= origin == "borrowed";
+  }
+  return fresh ? "new" : borrowed ? "borrowed" : atomic ? "atomic" : "";
+}
+
 class ValueOrigin {
 public:
   ValueOrigin(const clang::FunctionDecl &function, const clang::FieldDecl *target,
               const clang::ASTContext &context)
       : function(function), target(target), context(context) {}
+
+  // The other member of the same object the value last classified at the top level is a copy
+  // of (`self->writenl = self->readnl`), or nullptr.
+  const clang::FieldDecl *copiedFrom() const { return copied; }
+
+  // What `function` returns: atomic where every return is atomic, NULL or a singleton.
+  std::string ofReturns(int depth) const {
+    std::vector<std::string> origins;
+    forEachStmt(function.getBody(), [&](const clang::Stmt &node) {
+      if (const auto *result = llvm::dyn_cast<clang::ReturnStmt>(&node))
+        origins.push_back(of(result->getRetValue(), depth));
+    });
+    return joinOrigins(origins) == "atomic" ? "atomic" : "new";
+  }
 
   // "new", "borrowed" or "atomic"; "" for NULL or a singleton.
   std::string of(const clang::Expr *value, int depth = 0) const {
@@ -126,17 +166,19 @@ public:
       if (const auto *variable = llvm::dyn_cast<clang::VarDecl>(ref->getDecl()))
         return ofVariable(*variable, depth);
     if (const auto *member = llvm::dyn_cast<clang::MemberExpr>(value))
-      return ofMember(*member);
+      return ofMember(*member, depth);
     return "new"; // an element, a cast pointer, arithmetic: owned for all we know
   }
 
 private:
   // `copy->x = self->x` (after Py_INCREF(self->x)) copies what the member already holds: no new
   // kind of value. Another member's value is borrowed unless the function INCREFs it.
-  std::string ofMember(const clang::MemberExpr &member) const {
+  std::string ofMember(const clang::MemberExpr &member, int depth) const {
     const auto *field = llvm::dyn_cast<clang::FieldDecl>(member.getMemberDecl());
     if (field && field == target)
       return "";
+    if (field && target && depth == 0 && field->getParent() == target->getParent())
+      copied = field;
     bool increfed = field && increfs(function, [&](const clang::Expr *e) { return namesField(e, *field); });
     return increfed ? "new" : "borrowed";
   }
@@ -153,6 +195,9 @@ private:
       return "atomic";
     if (returnsBorrowed(name))
       return "borrowed";
+    // `self->errors = internal_error_callback(errors)`: what the unit's own helper returns.
+    if (const clang::FunctionDecl *callee = unitFunction(call); callee && depth < 4)
+      return ValueOrigin(*callee, nullptr, context).ofReturns(depth + 1);
     return "new";
   }
 
@@ -171,20 +216,55 @@ private:
           namesVariable(plain(assignment->getLHS()), variable))
         origins.push_back(of(assignment->getRHS(), depth + 1));
     });
-    bool atomic = false, fresh = false;
-    for (const std::string &origin : origins) {
-      atomic |= origin == "atomic";
-      fresh |= origin == "new";
-    }
-    if (atomic && !fresh && !llvm::is_contained(origins, "borrowed"))
+    std::string joined = joinOrigins(origins);
+    // Only NULL and the member's own old value (`origpending = ctx->pending`, put back on
+    // error): nothing new is stored.
+    if (joined.empty() && !origins.empty())
+      return "";
+    if (joined == "atomic")
       return "atomic";
-    return fresh || increfed ? "new" : origins.empty() ? "new" : "borrowed";
+    return joined == "new" || increfed || origins.empty() ? "new" : "borrowed";
   }
 
   const clang::FunctionDecl &function;
   const clang::FieldDecl *target; // the member being stored into
   const clang::ASTContext &context;
+  mutable const clang::FieldDecl *copied = nullptr;
 };
+
+bool dereferences(const clang::Expr *expr, const clang::ParmVarDecl &pointer) {
+  const auto *deref = llvm::dyn_cast_or_null<clang::UnaryOperator>(plain(expr));
+  return deref && deref->getOpcode() == clang::UO_Deref &&
+         namesVariable(plain(deref->getSubExpr()), pointer);
+}
+
+// What `callee` stores through its out-parameter `pointer` (`*method_self = self`, `*abbr =
+// PyUnicode_FromStringAndSize(...)`), and "release" where it gives the old value back;
+// nullopt where it never writes through it.
+std::optional<std::string> storedThrough(const clang::FunctionDecl &callee,
+                                         const clang::ParmVarDecl &pointer,
+                                         const clang::ASTContext &context) {
+  std::vector<std::string> origins;
+  bool released = false;
+  forEachStmt(callee.getBody(), [&](const clang::Stmt &node) {
+    if (const auto *assignment = llvm::dyn_cast<clang::BinaryOperator>(&node);
+        assignment && assignment->getOpcode() == clang::BO_Assign &&
+        dereferences(assignment->getLHS(), pointer))
+      origins.push_back(ValueOrigin(callee, nullptr, context).of(assignment->getRHS(), 1));
+    if (const auto *call = llvm::dyn_cast<clang::CallExpr>(&node);
+        call && call->getNumArgs() == 1 && isDecref(calleeName(*call))) {
+      const clang::Expr *argument = plain(call->getArg(0));
+      const auto *ref = llvm::dyn_cast_or_null<clang::DeclRefExpr>(argument);
+      const auto *local = ref ? llvm::dyn_cast<clang::VarDecl>(ref->getDecl()) : nullptr;
+      released |= dereferences(argument, pointer) ||
+                  (local && local->hasLocalStorage() && dereferences(local->getInit(), pointer));
+    }
+  });
+  if (origins.empty())
+    return std::nullopt;
+  std::string joined = joinOrigins(origins);
+  return released && joined == "borrowed" ? "new" : joined;
+}
 
 // The member a Py_DECREF argument gives back: the member itself, or Py_CLEAR's temporary.
 const clang::MemberExpr *releasedMember(const clang::Expr *argument) {
@@ -198,6 +278,35 @@ const clang::MemberExpr *releasedMember(const clang::Expr *argument) {
   return llvm::dyn_cast_or_null<clang::MemberExpr>(plain(local->getInit()));
 }
 
+const clang::RecordDecl *pointeeRecord(clang::QualType type) {
+  const auto *pointer = type.getCanonicalType()->getAs<clang::PointerType>();
+  const clang::RecordDecl *record =
+      pointer ? pointer->getPointeeType()->getAsRecordDecl() : nullptr;
+  return record ? record->getDefinition() : nullptr;
+}
+
+// A struct `inner` lying `offset` bits into the Python object struct `object`.
+struct StructPlacement {
+  const clang::RecordDecl *inner;
+  const clang::RecordDecl *object;
+  uint64_t offset;
+};
+
+void addEmbedded(const clang::RecordDecl &object, const clang::RecordDecl &record, uint64_t base,
+                 std::vector<StructPlacement> &placements, const clang::ASTContext &context,
+                 int depth = 0) {
+  if (depth > 4)
+    return;
+  for (const clang::FieldDecl *field : record.fields()) {
+    const clang::RecordDecl *embedded = field->getType().getCanonicalType()->getAsRecordDecl();
+    if (!embedded || field->getType()->isPointerType() || !embedded->getDefinition())
+      continue;
+    uint64_t offset = base + context.getFieldOffset(field);
+    placements.push_back({embedded->getDefinition(), &object, offset});
+    addEmbedded(object, *embedded->getDefinition(), offset, placements, context, depth + 1);
+  }
+}
+
 } // namespace
 
 void MemberStoreCollector::registerMatchers(MatchFinder &finder) {
@@ -208,6 +317,7 @@ void MemberStoreCollector::registerMatchers(MatchFinder &finder) {
                         .bind("store"),
                     this);
   finder.addMatcher(callExpr(unless(isExpansionInSystemHeader()), inFunction).bind("call"), this);
+  finder.addMatcher(explicitCastExpr(unless(isExpansionInSystemHeader())).bind("view"), this);
   finder.addMatcher(
       varDecl(hasInitializer(ignoringParenCasts(unaryOperator(
                   hasOperatorName("&"),
@@ -218,19 +328,29 @@ void MemberStoreCollector::registerMatchers(MatchFinder &finder) {
 }
 
 void MemberStoreCollector::run(const MatchFinder::MatchResult &result) {
+  context = result.Context;
+  if (const auto *cast = result.Nodes.getNodeAs<clang::ExplicitCastExpr>("view")) {
+    const clang::RecordDecl *view = pointeeRecord(cast->getType());
+    const clang::RecordDecl *object = pointeeRecord(cast->getSubExpr()->IgnoreParenImpCasts()->getType());
+    if (view && object && view != object)
+      views.insert({view, object});
+    return;
+  }
   const auto *function = result.Nodes.getNodeAs<clang::FunctionDecl>("function");
   if (const auto *store = result.Nodes.getNodeAs<clang::BinaryOperator>("store")) {
     const auto *target = result.Nodes.getNodeAs<clang::MemberExpr>("target");
     const auto *field = llvm::dyn_cast<clang::FieldDecl>(target->getMemberDecl());
-    if (function && function->hasBody())
-      if (std::string value = ValueOrigin(*function, field, *result.Context).of(store->getRHS());
-          !value.empty()) {
-        // `self->x = PyTuple_GET_ITEM(args, 0); Py_INCREF(self->x);`
-        if (value == "borrowed" && field &&
-            increfs(*function, [&](const clang::Expr *e) { return namesField(e, *field); }))
-          value = "new";
-        add(*target, value, *store, result);
-      }
+    if (!function || !function->hasBody())
+      return;
+    ValueOrigin origin(*function, field, *result.Context);
+    if (std::string value = origin.of(store->getRHS()); !value.empty()) {
+      // `self->x = PyTuple_GET_ITEM(args, 0); Py_INCREF(self->x);`
+      if (value == "borrowed" && field &&
+          increfs(*function, [&](const clang::Expr *e) { return namesField(e, *field); }))
+        value = "new";
+      add(*target, value, *store, result,
+          origin.copiedFrom() ? origin.copiedFrom()->getName().str() : "");
+    }
     return;
   }
   if (const auto *pointer = result.Nodes.getNodeAs<clang::VarDecl>("pointer")) {
@@ -248,8 +368,8 @@ void MemberStoreCollector::run(const MatchFinder::MatchResult &result) {
       add(*member, "release", *call, result);
     return;
   }
-  for (const clang::Expr *argument : call->arguments()) {
-    const auto *address = llvm::dyn_cast<clang::UnaryOperator>(plain(argument));
+  for (unsigned index = 0; index < call->getNumArgs(); ++index) {
+    const auto *address = llvm::dyn_cast<clang::UnaryOperator>(plain(call->getArg(index)));
     const auto *member = address && address->getOpcode() == clang::UO_AddrOf
                              ? llvm::dyn_cast<clang::MemberExpr>(plain(address->getSubExpr()))
                              : nullptr;
@@ -260,12 +380,21 @@ void MemberStoreCollector::run(const MatchFinder::MatchResult &result) {
     if (name.starts_with("PyArg_") && field &&
         !increfs(*function, [&](const clang::Expr *e) { return namesField(e, *field); }))
       value = "borrowed";
+    if (const clang::FunctionDecl *callee = unitFunction(*call);
+        callee && index < callee->getNumParams())
+      if (std::optional<std::string> through =
+              storedThrough(*callee, *callee->getParamDecl(index), *result.Context)) {
+        if (through->empty())
+          continue; // only ever NULL
+        value = *through;
+      }
     add(*member, value, *call, result);
   }
 }
 
 void MemberStoreCollector::add(const clang::MemberExpr &member, std::string value,
-                               const clang::Stmt &at, const MatchFinder::MatchResult &result) {
+                               const clang::Stmt &at, const MatchFinder::MatchResult &result,
+                               std::string copyOf) {
   const auto *field = llvm::dyn_cast<clang::FieldDecl>(member.getMemberDecl());
   if (!field || isInBindingLibrary(field->getLocation(), *result.SourceManager))
     return;
@@ -277,9 +406,42 @@ void MemberStoreCollector::add(const clang::MemberExpr &member, std::string valu
   if (!location)
     return;
   MemberStore store{factTypeName(*field->getParent()), field->getName().str(), std::move(value),
-                    *location};
+                    *location, std::move(copyOf)};
+  recorded.push_back({field, store});
   if (std::find(out.begin(), out.end(), store) == out.end())
     out.push_back(std::move(store));
+}
+
+void MemberStoreCollector::onEndOfTranslationUnit() {
+  if (!context || recorded.empty())
+    return;
+  // Where each struct lies inside each Python object struct of the unit: embedded by value
+  // (at any depth) or viewed through a cast (at offset 0).
+  std::vector<StructPlacement> placements;
+  for (const clang::Decl *decl : context->getTranslationUnitDecl()->decls())
+    if (const auto *record = llvm::dyn_cast<clang::RecordDecl>(decl);
+        record && record->isThisDeclarationADefinition() && isPythonObjectStruct(*record))
+      addEmbedded(*record, *record, 0, placements, *context);
+  for (const auto &[view, object] : views)
+    if (object->getDefinition() && isPythonObjectStruct(*object->getDefinition()))
+      placements.push_back({view, object->getDefinition(), 0});
+  for (const auto &[field, store] : recorded)
+    for (const StructPlacement &placement : placements) {
+      if (placement.inner != field->getParent())
+        continue;
+      ObjectLayout layout(*placement.object, *context);
+      uint64_t offset = placement.offset + context->getFieldOffset(field);
+      const clang::FieldDecl *there = layout.fieldAt(offset);
+      if (!there || !context->hasSameType(there->getType(), field->getType()))
+        continue;
+      MemberStore copy = store;
+      copy.cppType = factTypeName(*placement.object);
+      copy.member = layout.nameAt(offset);
+      if (copy.cppType != store.cppType && std::find(out.begin(), out.end(), copy) == out.end())
+        out.push_back(std::move(copy));
+    }
+  recorded.clear();
+  views.clear();
 }
 
 } // namespace capcycle

@@ -12,6 +12,8 @@
 
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 
+#include <set>
+#include <utility>
 #include <vector>
 
 namespace capcycle {
@@ -35,13 +37,24 @@ public:
 
   void registerMatchers(clang::ast_matchers::MatchFinder &finder);
   void run(const clang::ast_matchers::MatchFinder::MatchResult &result) override;
+  // A store into a member of a struct S is a store into every Python object struct whose
+  // layout holds S: one that embeds S by value (functools' `lru_list_elem root`, zoneinfo's
+  // `_ttinfo std`), or one the unit views through a cast to S (a common-prefix struct shared by
+  // several types, as multibytecodec's stateful codec contexts). Those copies are added here,
+  // named as the object struct's flattened member ("root.prev").
+  void onEndOfTranslationUnit() override;
 
 private:
+  // copyOf: the other member of the same object the stored value is a copy of, if any.
   void add(const clang::MemberExpr &member, std::string value, const clang::Stmt &at,
-           const clang::ast_matchers::MatchFinder::MatchResult &result);
+           const clang::ast_matchers::MatchFinder::MatchResult &result, std::string copyOf = "");
 
   TranslationUnitPaths paths;
   std::vector<MemberStore> &out;
+  const clang::ASTContext *context = nullptr;
+  std::vector<std::pair<const clang::FieldDecl *, MemberStore>> recorded;
+  // (S, T): a pointer to T is cast to a pointer to S.
+  std::set<std::pair<const clang::RecordDecl *, const clang::RecordDecl *>> views;
 };
 
 } // namespace capcycle

@@ -44,19 +44,28 @@ Finding finding(const SourceLocation &at, std::string message, const BoundType &
 // an object that keeps just what it was made from also passes through the object that was
 // changed later to point back, and that one's tp_clear breaks the cycle. A pybind11
 // custom_type_setup type is there to keep callables that its methods store.
+// A later store matters where it puts an object into an owning member (one that only ever
+// holds exact strings or numbers leads nowhere), or where the scan cannot tell which member.
 bool needsClear(const FactSet &facts, const GcSupport &gc) {
-  bool ownsReferences = llvm::any_of(facts.pythonReferences, [&](const PythonReference &r) {
-    return r.cppType == gc.cppType && r.owning;
+  auto owns = [&](const std::string &member) {
+    return llvm::any_of(facts.pythonReferences, [&](const PythonReference &r) {
+      return r.cppType == gc.cppType && r.owning && (member.empty() || r.member == member);
+    });
+  };
+  if (gc.mechanism != "tp_traverse")
+    return owns("");
+  return llvm::any_of(gc.storesAfterCreation, [&](const LaterStore &store) {
+    return owns(store.member);
   });
-  return ownsReferences && (gc.mechanism != "tp_traverse" || !gc.storesAfterCreation.empty());
 }
 
 // Why Python can reach a live instance with new objects: "setter 'x', method 'add' stores 'y'".
 std::string laterStores(const GcSupport &gc) {
   constexpr size_t Shown = 3;
-  std::vector<std::string> shown(gc.storesAfterCreation.begin(),
-                                 gc.storesAfterCreation.begin() +
-                                     std::min(Shown, gc.storesAfterCreation.size()));
+  std::vector<std::string> shown;
+  for (const LaterStore &store : gc.storesAfterCreation)
+    if (shown.size() < Shown)
+      shown.push_back(store.describe());
   std::string list = llvm::join(shown, ", ");
   if (gc.storesAfterCreation.size() > Shown)
     list += ", ...";

@@ -253,6 +253,20 @@ bool fromJSON(const Value &value, PythonReference &out, Path path) {
          m.map("location", out.location);
 }
 
+Value toJSON(const LaterStore &s) { return Object{{"via", s.via}, {"member", s.member}}; }
+
+bool fromJSON(const Value &value, LaterStore &out, Path path) {
+  ObjectMapper m(value, path);
+  return m && m.map("via", out.via) && m.map("member", out.member);
+}
+
+template <typename Record> Array records(const std::vector<Record> &all) {
+  Array out;
+  for (const Record &r : all)
+    out.push_back(toJSON(r));
+  return out;
+}
+
 Value toJSON(const GcSupport &g) {
   return Object{{"cppType", g.cppType},
                 {"mechanism", g.mechanism},
@@ -261,7 +275,7 @@ Value toJSON(const GcSupport &g) {
                 {"clearFunction", g.clearFunction},
                 {"visitedMembers", Array(g.visitedMembers)},
                 {"clearedMembers", Array(g.clearedMembers)},
-                {"storesAfterCreation", Array(g.storesAfterCreation)},
+                {"storesAfterCreation", records(g.storesAfterCreation)},
                 {"weakListMember", g.weakListMember},
                 {"subclassable", g.subclassable},
                 {"onlySubclassesInstantiated", g.onlySubclassesInstantiated},
@@ -336,13 +350,15 @@ Value toJSON(const MemberStore &s) {
   return Object{{"cppType", s.cppType},
                 {"member", s.member},
                 {"value", s.value},
-                {"location", toJSON(s.location)}};
+                {"location", toJSON(s.location)},
+                {"copyOf", s.copyOf}};
 }
 
 bool fromJSON(const Value &value, MemberStore &out, Path path) {
   ObjectMapper m(value, path);
   return m && m.map("cppType", out.cppType) && m.map("member", out.member) &&
-         m.map("value", out.value) && m.map("location", out.location);
+         m.map("value", out.value) && m.map("location", out.location) &&
+         m.mapOptional("copyOf", out.copyOf);
 }
 
 Value toJSON(const Notification &n) {

@@ -204,6 +204,20 @@ struct PythonReference {
 // How a bound type takes part in Python's cyclic GC: a C-API type's tp_flags/tp_traverse/
 // tp_clear, or a pybind11 `py::custom_type_setup` that installs them. A C-API type always has
 // one (possibly with no traverse); a pybind11 type only when it has a custom_type_setup.
+// One way Python code can put a new object into a live instance: through `via` ("setter
+// 'callback'", "writable member 'on_done'", "tp_init 'Timer_init'", "method 'connect'"), into
+// `member` ("" where the scan cannot tell which member).
+struct LaterStore {
+  std::string via;
+  std::string member;
+  // "method 'connect' stores 'handler'"; "writable member 'on_done'" where the names agree.
+  std::string describe() const {
+    bool named = member.empty() || llvm::StringRef(via).ends_with("'" + member + "'");
+    return named ? via : via + " stores '" + member + "'";
+  }
+  friend bool operator==(const LaterStore &, const LaterStore &) = default;
+};
+
 struct GcSupport {
   std::string cppType;
   std::string mechanism;        // "tp_traverse" | "custom_type_setup"
@@ -214,12 +228,11 @@ struct GcSupport {
                                            // of an embedded object as "Class::member"
   std::vector<std::string> clearedMembers; // members of cppType the clear function touches
   SourceLocation location;      // the traverse slot, or the type definition when there is none
-  // Where Python code can hand the type new objects after it was created (C-API types): "setter
-  // 'callback'", "writable member 'on_done'", "tp_init 'Timer_init' stores 'callback'", "method
-  // 'connect' stores 'handler'". Empty: the type only keeps what it was made from, so a cycle
-  // through it passes through some other object that was changed later, and that object's
-  // tp_clear can break it (CPython's "Supporting Cyclic Garbage Collection" convention).
-  std::vector<std::string> storesAfterCreation;
+  // Where Python code can hand the type new objects after it was created (C-API types). Empty:
+  // the type only keeps what it was made from, so a cycle through it passes through some other
+  // object that was changed later, and that object's tp_clear can break it (CPython's
+  // "Supporting Cyclic Garbage Collection" convention).
+  std::vector<LaterStore> storesAfterCreation;
   // tp_weaklistoffset's member: the list of weak references to the instance, owning nothing.
   std::string weakListMember;
   // Python code can subclass the type and instantiate the subclass (C-API: Py_TPFLAGS_BASETYPE
@@ -288,6 +301,9 @@ struct MemberStore {
   // of a cycle.
   std::string value;
   SourceLocation location; // the store or release
+  // Set where the stored value is another member of the same object (`self->writenl =
+  // self->readnl`): the store holds whatever kind of value that member holds.
+  std::string copyOf;
   friend bool operator==(const MemberStore &, const MemberStore &) = default;
 };
 

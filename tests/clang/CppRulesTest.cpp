@@ -76,7 +76,7 @@ TEST(IncompleteTraverseRule, UnvisitedAndUnclearedMembersAndMissingClear) {
   facts.pythonReferences.push_back(reference("Signal", "b", true));
   facts.pythonReferences.back().location = line(11);
   facts.gcSupport.push_back({"Signal", "tp_traverse", true, "T", "C", {"a"}, {}, line(31)});
-  facts.gcSupport[0].storesAfterCreation = {"method 'connect' stores 'a'"};
+  facts.gcSupport[0].storesAfterCreation = {{"method 'connect'", "a"}};
   std::vector<Finding> findings = run<IncompleteTraverseRule>(facts);
   ASSERT_EQ(findings.size(), 2u);
   EXPECT_EQ(findings[0].level, Level::Error);
@@ -113,7 +113,7 @@ TEST(IncompleteTraverseRule, NoClearNeededWithoutLaterStores) {
 
   FactSet nothingOwned = signalBoundAs("Signal");
   nothingOwned.gcSupport.push_back({"Signal", "tp_traverse", true, "T", "", {}, {}, line(31)});
-  nothingOwned.gcSupport[0].storesAfterCreation = {"setter 'x'"};
+  nothingOwned.gcSupport[0].storesAfterCreation = {{"setter 'x'", ""}};
   EXPECT_TRUE(run<IncompleteTraverseRule>(nothingOwned).empty());
 
   // pybind11's custom_type_setup exists to keep the callables its methods store.
