@@ -377,7 +377,7 @@ void MemberStoreCollector::run(const MatchFinder::MatchResult &result) {
       continue;
     const auto *field = llvm::dyn_cast<clang::FieldDecl>(member->getMemberDecl());
     std::string value = keepsAtomic(name) ? "atomic" : "new";
-    if (name.starts_with("PyArg_") && field &&
+    if (name.contains("PyArg_Parse") && field &&
         !increfs(*function, [&](const clang::Expr *e) { return namesField(e, *field); }))
       value = "borrowed";
     if (const clang::FunctionDecl *callee = unitFunction(*call);

@@ -51,8 +51,17 @@ const clang::FieldDecl *ObjectLayout::fieldAt(uint64_t bitOffset) const {
 
 namespace {
 
+// Without casts, and without the assertion CPython's cast macros put in front of the value
+// (3.11's `_PyTuple_CAST(op)` is `(assert(PyTuple_Check(op)), (PyTupleObject *)(op))`).
 const clang::Expr *plain(const clang::Expr *expr) {
-  return expr ? expr->IgnoreParenCasts() : nullptr;
+  while (expr) {
+    expr = expr->IgnoreParenCasts();
+    const auto *comma = llvm::dyn_cast<clang::BinaryOperator>(expr);
+    if (!comma || !comma->isCommaOp())
+      return expr;
+    expr = comma->getRHS();
+  }
+  return expr;
 }
 
 // Where an expression points or lies relative to the object being walked.
@@ -78,6 +87,7 @@ public:
     if (!walked.insert(key).second)
       return; // walked already, or a recursion on the way
     Frame frame;
+    frame.body = definition->getBody();
     frame.places[definition->getParamDecl(objectParameter)] = {Place::Object, base};
     if (visitParameter >= 0 && unsigned(visitParameter) < definition->getNumParams())
       frame.visit = definition->getParamDecl(visitParameter);
@@ -88,6 +98,7 @@ private:
   struct Frame {
     std::map<const clang::VarDecl *, Place> places; // the object, its aliases, member walkers
     const clang::ParmVarDecl *visit = nullptr;
+    const clang::Stmt *body = nullptr;
   };
 
   std::optional<Place> place(const clang::Expr *expr, const Frame &frame) const {
@@ -231,8 +242,123 @@ private:
       return;
     }
     std::optional<Place> at = place(target, frame);
-    if (at && at->kind == Place::Storage && !isNullOrSingleton(assignment.getRHS(), context))
+    if (at && at->kind == Place::Storage && !isNullOrSingleton(assignment.getRHS(), context) &&
+        !bringsNoNewObjects(assignment.getRHS(), frame))
       addUnique(use.assigned, at->offset);
+  }
+
+  // Whether a value stored into a member cannot put objects within the object's reach that
+  // could close a cycle only tp_clear can break: a tuple or list the function builds from
+  // items of the object's own members (itertools' __setstate__ rebuilding `result` from
+  // `pools`), or an object argument parsing proved to be a list, dict or set (`"O!",
+  // &PyList_Type, &saved`), whose own tp_clear breaks any cycle through it.
+  bool bringsNoNewObjects(const clang::Expr *value, const Frame &frame) const {
+    const clang::VarDecl *local = localNamed(value);
+    if (!local)
+      return false;
+    std::vector<const clang::Expr *> values = valuesOf(*local, frame);
+
+    if (parsedAsClearableContainer(*local, frame))
+      return values.empty();
+    if (values.empty() || !llvm::all_of(values, [](const clang::Expr *v) {
+          const auto *call = llvm::dyn_cast<clang::CallExpr>(plain(v));
+          llvm::StringRef name = call ? calleeName(*call) : "";
+          return name == "PyTuple_New" || name == "PyList_New";
+        }))
+      return false;
+    bool closed = true;
+    forEachStmt(frame.body, [&](const clang::Stmt &node) {
+      const auto *call = llvm::dyn_cast<clang::CallExpr>(&node);
+      if (!closed || !call || !llvm::any_of(call->arguments(), [&](const clang::Expr *argument) {
+            return localNamed(argument) == local;
+          }))
+        return;
+      llvm::StringRef name = calleeName(*call);
+      if ((name == "PyTuple_SET_ITEM" || name == "PyList_SET_ITEM") && call->getNumArgs() == 3 &&
+          localNamed(call->getArg(0)) == local)
+        closed = fromObject(call->getArg(2), frame, 0);
+      else
+        closed = name == "Py_DECREF" || name == "Py_XDECREF" || name == "_Py_DECREF" ||
+                 name == "_Py_XDECREF" || name.ends_with("_GET_SIZE");
+    });
+    return closed;
+  }
+
+  // An item of one of the object's own members, or of an item of one (`PyTuple_GET_ITEM(pool,
+  // i)` where `pool = PyTuple_GET_ITEM(lz->pools, i)`); never the object itself.
+  bool fromObject(const clang::Expr *expr, const Frame &frame, int depth) const {
+    expr = plain(expr);
+    if (!expr || depth > 3)
+      return false;
+    if (std::optional<Place> at = place(expr, frame))
+      return at->kind != Place::Object;
+    if (const auto *call = llvm::dyn_cast<clang::CallExpr>(expr)) {
+      llvm::StringRef name = calleeName(*call);
+      return (name == "PyTuple_GET_ITEM" || name == "PyTuple_GetItem" ||
+              name == "PyList_GET_ITEM" || name == "PyList_GetItem") &&
+             call->getNumArgs() == 2 && fromObject(call->getArg(0), frame, depth + 1);
+    }
+    const clang::VarDecl *local = localNamed(expr);
+    if (!local)
+      return false;
+    std::vector<const clang::Expr *> values = valuesOf(*local, frame);
+    return !values.empty() && llvm::all_of(values, [&](const clang::Expr *v) {
+      return fromObject(v, frame, depth + 1);
+    });
+  }
+
+  bool parsedAsClearableContainer(const clang::VarDecl &local, const Frame &frame) const {
+    bool parsed = false;
+    forEachStmt(frame.body, [&](const clang::Stmt &node) {
+      const auto *call = llvm::dyn_cast<clang::CallExpr>(&node);
+      if (!call || !calleeName(*call).contains("PyArg_Parse"))
+        return;
+      for (unsigned i = 1; i < call->getNumArgs(); ++i) {
+        const auto *address = llvm::dyn_cast<clang::UnaryOperator>(plain(call->getArg(i)));
+        const auto *type = llvm::dyn_cast<clang::UnaryOperator>(plain(call->getArg(i - 1)));
+        const clang::VarDecl *typeObject = type && type->getOpcode() == clang::UO_AddrOf
+                                               ? localOrGlobalNamed(type->getSubExpr())
+                                               : nullptr;
+        parsed |= address && address->getOpcode() == clang::UO_AddrOf &&
+                  localNamed(address->getSubExpr()) == &local && typeObject &&
+                  typeObject->getDeclName().isIdentifier() &&
+                  (typeObject->getName() == "PyList_Type" || typeObject->getName() == "PyDict_Type" ||
+                   typeObject->getName() == "PySet_Type");
+      }
+    });
+    return parsed;
+  }
+
+  // What a local is initialised with and assigned, NULL and singletons left out.
+  std::vector<const clang::Expr *> valuesOf(const clang::VarDecl &local, const Frame &frame) const {
+    std::vector<const clang::Expr *> values;
+    if (local.getInit() && !isNullOrSingleton(local.getInit(), context))
+      values.push_back(local.getInit());
+    forEachStmt(frame.body, [&](const clang::Stmt &node) {
+      const auto *assignment = llvm::dyn_cast<clang::BinaryOperator>(&node);
+      if (assignment && assignment->getOpcode() == clang::BO_Assign &&
+          localNamed(assignment->getLHS()) == &local &&
+          !isNullOrSingleton(assignment->getRHS(), context))
+        values.push_back(assignment->getRHS());
+    });
+    return values;
+  }
+
+  static const clang::VarDecl *localOrGlobalNamed(const clang::Expr *expr) {
+    const auto *ref = llvm::dyn_cast_or_null<clang::DeclRefExpr>(plain(expr));
+    return ref ? llvm::dyn_cast<clang::VarDecl>(ref->getDecl()) : nullptr;
+  }
+
+  static const clang::VarDecl *localNamed(const clang::Expr *expr) {
+    const clang::VarDecl *variable = localOrGlobalNamed(expr);
+    return variable && variable->hasLocalStorage() && !llvm::isa<clang::ParmVarDecl>(variable)
+               ? variable
+               : nullptr;
+  }
+
+  static llvm::StringRef calleeName(const clang::CallExpr &call) {
+    const clang::FunctionDecl *callee = call.getDirectCallee();
+    return callee && callee->getDeclName().isIdentifier() ? callee->getName() : "";
   }
 
   const clang::ASTContext &context;
