@@ -150,7 +150,12 @@ void linkExplicitReleases(FactSet &facts) {
       if (other.finalizer || other.cppType != finalizer.cppType ||
           other.member != finalizer.member || other.releaseCall != finalizer.releaseCall)
         continue;
-      for (std::string &name : pythonNamesOf(facts, other.releasedIn))
+      std::vector<std::string> names = pythonNamesOf(facts, other.releasedIn);
+      // `ctx.keylog_filename = None` runs the setter that frees the old handle.
+      for (const BoundMember &member : facts.boundMembers)
+        if (member.setterFunction == other.releasedIn)
+          names.push_back(member.pythonName + " (setter)");
+      for (std::string &name : names)
         if (!llvm::is_contained(finalizer.explicitlyReleasedBy, name))
           finalizer.explicitlyReleasedBy.push_back(std::move(name));
     }

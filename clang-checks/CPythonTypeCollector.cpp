@@ -373,6 +373,8 @@ void CPythonTypeCollector::emitTableMembers(const clang::VarDecl *table, llvm::S
     out.boundMembers.push_back(std::move(member));
     if (const clang::FunctionDecl *method = definitionOf(function); method && kind == "method")
       addNativeReleases(*method, /*finalizer=*/false, result, paths, out.nativeReleases);
+    if (const clang::FunctionDecl *definition = definitionOf(setter))
+      addNativeReleases(*definition, /*finalizer=*/false, result, paths, out.nativeReleases);
   }
 }
 

@@ -9,6 +9,7 @@
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/StmtCXX.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringSet.h"
 
 #include <functional>
@@ -90,9 +91,15 @@ bool relaysParameter(const clang::VarDecl &local, const clang::ParmVarDecl &para
 
 bool mentions(const clang::Stmt *stmt, const clang::ParmVarDecl &parameter, int relays) {
   bool found = false;
+  // `self->value` reads a member of the parameter: a value computed from it, not it.
+  llvm::SmallPtrSet<const clang::Stmt *, 4> memberBases;
+  forEachStmt(stmt, [&](const clang::Stmt &node) {
+    if (const auto *member = llvm::dyn_cast<clang::MemberExpr>(&node))
+      memberBases.insert(member->getBase()->IgnoreParenCasts());
+  });
   forEachStmt(stmt, [&](const clang::Stmt &node) {
     const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(&node);
-    if (!ref || found)
+    if (!ref || found || memberBases.contains(ref))
       return;
     if (ref->getDecl() == &parameter)
       found = true;
@@ -174,13 +181,26 @@ bool holdsNativeResource(const clang::FieldDecl *member) {
   return member && !classifyHeldPythonType(member->getType());
 }
 
+// The member an argument names, itself or through a local alias made from it (`int fd =
+// self->fd; self->fd = -1; close(fd);`, the way close methods avoid a double release).
+const clang::FieldDecl *memberOrAliasNamedBy(const clang::Expr *argument) {
+  if (const clang::FieldDecl *member = memberNamedBy(argument))
+    return member;
+  const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(argument->IgnoreParenCasts());
+  const auto *local = ref ? llvm::dyn_cast<clang::VarDecl>(ref->getDecl()) : nullptr;
+  if (!local || !local->hasLocalStorage() || llvm::isa<clang::ParmVarDecl>(local) ||
+      !local->getInit())
+    return nullptr;
+  return memberNamedBy(local->getInit());
+}
+
 // The member a release call frees: the object of `h_->close()`, else the first member argument.
 const clang::FieldDecl *releasedMember(const clang::CallExpr &call) {
   if (const auto *methodCall = llvm::dyn_cast<clang::CXXMemberCallExpr>(&call))
     if (const clang::FieldDecl *object = memberNamedBy(methodCall->getImplicitObjectArgument()))
       return object;
   for (const clang::Expr *argument : call.arguments())
-    if (const clang::FieldDecl *member = memberNamedBy(argument))
+    if (const clang::FieldDecl *member = memberOrAliasNamedBy(argument))
       return member;
   return nullptr;
 }
@@ -215,20 +235,35 @@ std::vector<ReleaseSite> directReleases(const clang::FunctionDecl &function) {
 }
 } // namespace
 
-std::vector<ReleaseSite> releasesReachedFrom(const clang::FunctionDecl &function) {
-  std::vector<ReleaseSite> releases = directReleases(function);
+namespace {
+// Releases in `function` and in what it calls, to `depth` more calls (C extensions wrap their
+// close in layers: Argument Clinic's `close` -> `close_impl` -> `connection_close`).
+void collectReleases(const clang::FunctionDecl &function, int depth,
+                     llvm::SmallPtrSetImpl<const clang::FunctionDecl *> &entered,
+                     std::vector<ReleaseSite> &releases, const clang::Stmt *reachedAt) {
+  for (ReleaseSite release : directReleases(function)) {
+    if (reachedAt)
+      release.at = reachedAt; // the caller's own line is where the reader looks
+    releases.push_back(release);
+  }
+  if (depth == 0)
+    return;
   forEachStmt(function.getBody(), [&](const clang::Stmt &node) {
     const auto *call = llvm::dyn_cast<clang::CallExpr>(&node);
     if (!call || releaseAt(node))
       return;
     const clang::FunctionDecl *callee = definitionOf(call->getDirectCallee());
-    if (!callee || callee == &function || isInStd(*callee))
+    if (!callee || isInStd(*callee) || !entered.insert(callee).second)
       return;
-    for (ReleaseSite release : directReleases(*callee)) {
-      release.at = call; // the finalizer's own line is where the reader looks
-      releases.push_back(release);
-    }
+    collectReleases(*callee, depth - 1, entered, releases, reachedAt ? reachedAt : call);
   });
+}
+} // namespace
+
+std::vector<ReleaseSite> releasesReachedFrom(const clang::FunctionDecl &function) {
+  std::vector<ReleaseSite> releases;
+  llvm::SmallPtrSet<const clang::FunctionDecl *, 8> entered{&function};
+  collectReleases(function, 3, entered, releases, nullptr);
   return releases;
 }
 

@@ -63,9 +63,10 @@ struct ReleaseSite {
 };
 
 // Releases in `function` itself, and in the functions it calls that have a body in this
-// translation unit (one level): `delete h_`, `free(self->buf)`, `engine_destroy(h_)`,
+// translation unit (three calls deep): `delete h_`, `free(self->buf)`, `engine_destroy(h_)`,
 // `file_->close()`. A release is a call whose name contains release, destroy, free or close
-// (any case), with a member as argument or object; CPython's own reference counting
+// (any case), with a member as argument or object, or a local alias made from a member (`int
+// fd = self->fd; self->fd = -1; close(fd);`); CPython's own reference counting
 // (Py*/_Py*) and methods of std:: classes (unique_ptr::release gives up ownership, it frees
 // nothing) are not releases, nor are members that hold Python objects.
 std::vector<ReleaseSite> releasesReachedFrom(const clang::FunctionDecl &function);

@@ -8,6 +8,7 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
+#include "clang/AST/ParentMapContext.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/ASTMatchers/ASTMatchers.h"
 #include "llvm/ADT/StringSet.h"
@@ -307,6 +308,104 @@ void addEmbedded(const clang::RecordDecl &object, const clang::RecordDecl &recor
   }
 }
 
+const clang::VarDecl *localNamed(const clang::Expr *expr) {
+  const auto *ref = llvm::dyn_cast_or_null<clang::DeclRefExpr>(plain(expr));
+  const auto *variable = ref ? llvm::dyn_cast<clang::VarDecl>(ref->getDecl()) : nullptr;
+  return variable && variable->hasLocalStorage() ? variable : nullptr;
+}
+
+// `Py_DECREF(v)`, or Py_CLEAR(v)'s `do { PyObject *tmp = v; ... Py_DECREF(tmp); } while (0)`.
+bool releasesLocal(const clang::Stmt &statement, const clang::VarDecl &local) {
+  bool released = false;
+  auto decrefOf = [&](const clang::Stmt &node) {
+    const auto *call = llvm::dyn_cast<clang::CallExpr>(&node);
+    if (!call || call->getNumArgs() != 1 || !isDecref(calleeName(*call)))
+      return false;
+    const clang::VarDecl *argument = localNamed(call->getArg(0));
+    return argument && (argument == &local || (argument->getInit() &&
+                                               localNamed(argument->getInit()) == &local));
+  };
+  if (const auto *expr = llvm::dyn_cast<clang::Expr>(&statement))
+    return decrefOf(*plain(expr));
+  if (llvm::isa<clang::DoStmt>(statement))
+    forEachStmt(&statement, [&](const clang::Stmt &node) { released |= decrefOf(node); });
+  return released;
+}
+
+// `dummy->localdict = ldict; ... Py_DECREF(ldict); return ldict;`: the function gives its own
+// reference up after the store, on the straight path that follows it in the same block (up to
+// a label, where error handling starts), so the member keeps a borrowed pointer.
+bool releasedAfter(const clang::BinaryOperator &store, const clang::VarDecl &local,
+                   clang::ASTContext &context) {
+  const clang::Stmt *statement = &store;
+  auto parents = context.getParents(*statement);
+  // Py_XSETREF(self->x, v) puts the store inside a do-while.
+  while (!parents.empty() && !parents[0].get<clang::CompoundStmt>()) {
+    const clang::Stmt *parent = parents[0].get<clang::Stmt>();
+    if (!parent || (!llvm::isa<clang::DoStmt>(parent) && !llvm::isa<clang::CompoundStmt>(parent) &&
+                    !llvm::isa<clang::Expr>(parent)))
+      return false;
+    statement = parent;
+    parents = context.getParents(*statement);
+  }
+  const auto *block = parents.empty() ? nullptr : parents[0].get<clang::CompoundStmt>();
+  if (!block)
+    return false;
+  bool after = false;
+  for (const clang::Stmt *sibling : block->body()) {
+    if (sibling == statement) {
+      after = true;
+      continue;
+    }
+    if (!after)
+      continue;
+    if (llvm::isa<clang::LabelStmt>(sibling))
+      return false;
+    if (releasesLocal(*sibling, local))
+      return true;
+  }
+  return false;
+}
+
+// Inside `if (PyBytes_CheckExact(v)) { ... self->buf = v; }`: an exact str, bytes, int or float.
+bool guardedByExactCheck(const clang::Stmt &store, const clang::VarDecl &local,
+                         clang::ASTContext &context) {
+  const clang::Stmt *child = &store;
+  for (auto parents = context.getParents(store); !parents.empty();
+       parents = context.getParents(*child)) {
+    const clang::Stmt *parent = parents[0].get<clang::Stmt>();
+    if (!parent)
+      return false;
+    if (const auto *branch = llvm::dyn_cast<clang::IfStmt>(parent);
+        branch && branch->getThen() == child) {
+      bool exact = false;
+      forEachStmt(branch->getCond(), [&](const clang::Stmt &node) {
+        const auto *call = llvm::dyn_cast<clang::CallExpr>(&node);
+        llvm::StringRef name = call ? calleeName(*call) : "";
+        if (!call || call->getNumArgs() < 1 || localNamed(call->getArg(0)) != &local)
+          return;
+        exact |= name == "PyUnicode_CheckExact" || name == "PyBytes_CheckExact" ||
+                 name == "PyLong_CheckExact" || name == "PyFloat_CheckExact";
+        // 3.11 spells them `Py_IS_TYPE(op, &PyBytes_Type)`.
+        const auto *type = call->getNumArgs() == 2
+                               ? llvm::dyn_cast<clang::UnaryOperator>(plain(call->getArg(1)))
+                               : nullptr;
+        const auto *typeObject =
+            type ? llvm::dyn_cast<clang::DeclRefExpr>(plain(type->getSubExpr())) : nullptr;
+        llvm::StringRef typeName = typeObject && typeObject->getDecl()->getDeclName().isIdentifier()
+                                       ? typeObject->getDecl()->getName()
+                                       : "";
+        exact |= name == "Py_IS_TYPE" && (typeName == "PyUnicode_Type" || typeName == "PyBytes_Type" ||
+                                          typeName == "PyLong_Type" || typeName == "PyFloat_Type");
+      });
+      if (exact)
+        return true;
+    }
+    child = parent;
+  }
+  return false;
+}
+
 } // namespace
 
 void MemberStoreCollector::registerMatchers(MatchFinder &finder) {
@@ -348,6 +447,11 @@ void MemberStoreCollector::run(const MatchFinder::MatchResult &result) {
       if (value == "borrowed" && field &&
           increfs(*function, [&](const clang::Expr *e) { return namesField(e, *field); }))
         value = "new";
+      const clang::VarDecl *local = localNamed(store->getRHS());
+      if (local && guardedByExactCheck(*store, *local, *result.Context))
+        value = "atomic";
+      else if (local && value == "new" && releasedAfter(*store, *local, *result.Context))
+        value = "borrowed";
       add(*target, value, *store, result,
           origin.copiedFrom() ? origin.copiedFrom()->getName().str() : "");
     }
