@@ -194,6 +194,15 @@ private:
     if ((name == "PyWeakref_NewRef" || name == "PyWeakref_NewProxy") && call.getNumArgs() == 2 &&
         isNullOrSingleton(call.getArg(1), context))
       return "atomic";
+    // A builtin function object holds its `self` and its module, nothing else (no __dict__):
+    // _thread.local's callback bound to a weak reference of the local cannot lead back to it.
+    if ((name == "PyCFunction_NewEx" || name == "PyCFunction_New" || name == "PyCMethod_New") &&
+        call.getNumArgs() >= 2 &&
+        depth < 4 && llvm::all_of(llvm::drop_begin(call.arguments()), [&](const clang::Expr *a) {
+          std::string held = of(a, depth + 1);
+          return held.empty() || held == "atomic";
+        }))
+      return "atomic";
     if (returnsBorrowed(name))
       return "borrowed";
     // `self->errors = internal_error_callback(errors)`: what the unit's own helper returns.
@@ -406,6 +415,105 @@ bool guardedByExactCheck(const clang::Stmt &store, const clang::VarDecl &local,
   return false;
 }
 
+bool createsEmptyContainer(llvm::StringRef name) {
+  return name == "PyDict_New" || name == "PyList_New" || name == "PySet_New";
+}
+
+// Calls that read, empty or release a container without handing it to anyone.
+bool leavesContainerPrivate(llvm::StringRef name) {
+  static const llvm::StringSet<> calls = {
+      "PyDict_GetItem", "PyDict_GetItemWithError", "PyDict_GetItemString", "PyDict_Contains",
+      "PyDict_DelItem", "PyDict_DelItemString", "PyDict_Next", "PyDict_Size", "PyDict_Clear",
+      "PyList_GetItem", "PyList_GET_ITEM", "PyList_Size", "PyList_GET_SIZE", "PySet_Contains",
+      "PySet_Discard", "PySet_Size", "PySet_Clear", "PyObject_Length", "PyObject_Size",
+      "Py_TYPE", "Py_IS_TYPE", "Py_SIZE", "PyType_HasFeature", "PyObject_GC_UnTrack"};
+  return calls.contains(name) || isDecref(name);
+}
+
+bool insertsIntoContainer(llvm::StringRef name) {
+  return name == "PyDict_SetItem" || name == "PyDict_SetItemString" || name == "PyList_Append" ||
+         name == "PyList_Insert" || name == "PySet_Add";
+}
+
+// Whether one use of the member keeps the container private to the object and free of
+// anything but atomic values: a store into it, a NULL test, a read, a release, the traverse's
+// visit, or an insertion of atomic keys and values.
+bool privateUse(const clang::MemberExpr &use, const clang::FunctionDecl &function,
+                clang::ASTContext &context) {
+  const clang::Stmt *child = &use;
+  auto parents = context.getParents(*child);
+  while (!parents.empty() && parents[0].get<clang::Expr>() &&
+         (llvm::isa<clang::ParenExpr>(parents[0].get<clang::Expr>()) ||
+          llvm::isa<clang::CastExpr>(parents[0].get<clang::Expr>()))) {
+    child = parents[0].get<clang::Expr>();
+    parents = context.getParents(*child);
+  }
+  if (parents.empty())
+    return false;
+  if (const auto *variable = parents[0].get<clang::VarDecl>())
+    return variable->getName() == "_py_tmp"; // Py_CLEAR's and Py_XSETREF's temporary
+  const clang::Stmt *parent = parents[0].get<clang::Stmt>();
+  if (!parent)
+    return false;
+  if (const auto *binary = llvm::dyn_cast<clang::BinaryOperator>(parent))
+    return binary->isEqualityOp() || (binary->getOpcode() == clang::BO_Assign &&
+                                      binary->getLHS()->IgnoreParenCasts() == &use) ||
+           binary->isCommaOp();
+  if (const auto *unary = llvm::dyn_cast<clang::UnaryOperator>(parent))
+    return unary->getOpcode() == clang::UO_LNot;
+  if (llvm::isa<clang::IfStmt>(parent) || llvm::isa<clang::MemberExpr>(parent))
+    return true; // a NULL test; a read of the container's own fields (PyDict_GET_SIZE)
+  const auto *call = llvm::dyn_cast<clang::CallExpr>(parent);
+  if (!call)
+    return false;
+  if (!call->getDirectCallee())
+    return true; // the traverse's visit(op, arg)
+  llvm::StringRef name = calleeName(*call);
+  if (leavesContainerPrivate(name))
+    return true;
+  if (!insertsIntoContainer(name) || call->getNumArgs() < 2 || plain(call->getArg(0)) != &use)
+    return false;
+  ValueOrigin origin(function, nullptr, context);
+  return llvm::all_of(llvm::drop_begin(call->arguments()), [&](const clang::Expr *argument) {
+    if (argument->getType()->isIntegerType() || llvm::isa<clang::StringLiteral>(plain(argument)))
+      return true; // PyList_Insert's index, PyDict_SetItemString's key
+    std::string value = origin.of(argument);
+    return value.empty() || value == "atomic";
+  });
+}
+
+// select.poll's `dict` in the shape it has: made empty by the object itself, then only given
+// int keys and values and read; never returned, passed on or exposed as an attribute. A
+// container that holds only atomic values cannot lead back to its owner.
+bool privateContainerOfAtomics(const clang::FieldDecl &field, clang::ASTContext &context) {
+  const clang::SourceManager &sources = context.getSourceManager();
+  for (const clang::Decl *decl : context.getTranslationUnitDecl()->decls()) {
+    const auto *function = llvm::dyn_cast<clang::FunctionDecl>(decl);
+    if (!function || !function->doesThisDeclarationHaveABody() ||
+        sources.isInSystemHeader(function->getLocation()))
+      continue;
+    bool isPrivate = true;
+    forEachStmt(function->getBody(), [&](const clang::Stmt &node) {
+      const auto *use = llvm::dyn_cast<clang::MemberExpr>(&node);
+      if (isPrivate && use && use->getMemberDecl() == &field)
+        isPrivate = privateUse(*use, *function, context);
+    });
+    if (!isPrivate)
+      return false;
+  }
+  // An offsetof in a PyMemberDef table exposes it as an attribute.
+  bool named = false;
+  for (const clang::Decl *decl : context.getTranslationUnitDecl()->decls())
+    if (const auto *variable = llvm::dyn_cast<clang::VarDecl>(decl); variable && variable->getInit())
+      forEachStmt(variable->getInit(), [&](const clang::Stmt &node) {
+        const auto *offset = llvm::dyn_cast<clang::OffsetOfExpr>(&node);
+        named |= offset && offset->getNumComponents() >= 1 &&
+                 offset->getComponent(0).getKind() == clang::OffsetOfNode::Field &&
+                 offset->getComponent(0).getField() == &field;
+      });
+  return !named;
+}
+
 } // namespace
 
 void MemberStoreCollector::registerMatchers(MatchFinder &finder) {
@@ -447,6 +555,10 @@ void MemberStoreCollector::run(const MatchFinder::MatchResult &result) {
       if (value == "borrowed" && field &&
           increfs(*function, [&](const clang::Expr *e) { return namesField(e, *field); }))
         value = "new";
+      if (const auto *call = llvm::dyn_cast<clang::CallExpr>(plain(store->getRHS()));
+          call && field && createsEmptyContainer(calleeName(*call)) &&
+          result.SourceManager->isInMainFile(field->getLocation()))
+        freshContainers.push_back(field);
       const clang::VarDecl *local = localNamed(store->getRHS());
       if (local && guardedByExactCheck(*store, *local, *result.Context))
         value = "atomic";
@@ -519,6 +631,14 @@ void MemberStoreCollector::add(const clang::MemberExpr &member, std::string valu
 void MemberStoreCollector::onEndOfTranslationUnit() {
   if (!context || recorded.empty())
     return;
+  for (const clang::FieldDecl *field : freshContainers)
+    // getParents builds the parent map lazily, hence a mutable context.
+    if (privateContainerOfAtomics(*field, const_cast<clang::ASTContext &>(*context)))
+      for (MemberStore &store : out)
+        if (store.cppType == factTypeName(*field->getParent()) && store.member == field->getName() &&
+            store.value == "new")
+          store.value = "atomic";
+  freshContainers.clear();
   // Where each struct lies inside each Python object struct of the unit: embedded by value
   // (at any depth) or viewed through a cast (at offset 0).
   std::vector<StructPlacement> placements;

@@ -55,6 +55,9 @@ private:
   std::vector<std::pair<const clang::FieldDecl *, MemberStore>> recorded;
   // (S, T): a pointer to T is cast to a pointer to S.
   std::set<std::pair<const clang::RecordDecl *, const clang::RecordDecl *>> views;
+  // Members given an empty dict, list or set made here: atomic if the unit keeps it private
+  // and puts only atomic values in it.
+  std::vector<const clang::FieldDecl *> freshContainers;
 };
 
 } // namespace capcycle
