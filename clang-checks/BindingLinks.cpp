@@ -60,6 +60,20 @@ bool visits(const FactSet &facts, const std::string &cppType, const std::string 
   });
 }
 
+// A C-API object without traversal of its own whose members another type's traverse visits in
+// every instance it reaches (functools' lru_cache walking its list links): the links are owned
+// by that object, and the GC sees their references through it.
+bool visitedOnItsBehalf(const FactSet &facts, const PythonReference &reference) {
+  std::string name = reference.cppType + "::" + reference.member;
+  return llvm::none_of(facts.gcSupport, [&](const GcSupport &gc) {
+           return gc.cppType == reference.cppType && gc.traverseRuns();
+         }) &&
+         llvm::any_of(facts.gcSupport, [&](const GcSupport &gc) {
+           return gc.cppType != reference.cppType && gc.traverseRuns() &&
+                  llvm::is_contained(gc.visitedMembers, name);
+         });
+}
+
 // A signal object that lives inside its owner (SignalOwnership) is reached by the GC only
 // through the owner's instance, so the owner's traversal decides (its visitedMembers name
 // "Signal::member"); the signal type's own traverse runs only on stand-alone signals.
@@ -69,7 +83,8 @@ bool visited(const FactSet &facts, const PythonReference &reference) {
     if (ownership.signalType == reference.cppType && !llvm::is_contained(owners, ownership.ownerType))
       owners.push_back(ownership.ownerType);
   if (owners.empty())
-    return visits(facts, reference.cppType, reference.member);
+    return visits(facts, reference.cppType, reference.member) ||
+           visitedOnItsBehalf(facts, reference);
   return llvm::all_of(owners, [&](const std::string &owner) {
     return visits(facts, owner, reference.cppType + "::" + reference.member);
   });

@@ -268,9 +268,15 @@ void CPythonTypeCollector::emitGcSupport(const TypeSlots &slots, const clang::Va
   gc.location = typeLocation;
   if (slots.traverse) {
     gc.traverseFunction = functionIdentity(*slots.traverse, *result.SourceManager, paths);
-    if (const clang::FunctionDecl *traverse = definitionOf(slots.traverse))
-      gc.visitedMembers =
-          namesAt(objectMemberUse(*traverse, 0, 1, context).visited, layout, *slots.object);
+    if (const clang::FunctionDecl *traverse = definitionOf(slots.traverse)) {
+      ObjectMemberUse use = objectMemberUse(*traverse, 0, 1, context);
+      gc.visitedMembers = namesAt(use.visited, layout, *slots.object);
+      // Visited on another object's behalf: "lru_list_elem::key".
+      for (const clang::FieldDecl *field : use.visitedThrough)
+        if (field->getParent() != slots.object && isPythonObjectStruct(*field->getParent()))
+          gc.visitedMembers.push_back(factTypeName(*field->getParent()) + "::" +
+                                      field->getName().str());
+    }
     if (std::optional<SourceLocation> at =
             factRange(slots.traverseAt->getSourceRange(), *result.SourceManager,
                       result.Context->getLangOpts(), paths))

@@ -175,9 +175,18 @@ private:
 
   void call(const clang::CallExpr &call, const Frame &frame) {
     if (callsVisit(call, frame)) {
-      for (const clang::Expr *argument : call.arguments())
-        if (std::optional<Place> at = place(argument, frame); at && at->kind != Place::Object)
-          addUnique(use.visited, at->offset);
+      for (const clang::Expr *argument : call.arguments()) {
+        std::optional<Place> at = place(argument, frame);
+        if (!at || at->kind == Place::Object)
+          continue;
+        addUnique(use.visited, at->offset);
+        const auto *member = llvm::dyn_cast<clang::MemberExpr>(plain(argument));
+        std::optional<Place> base = member ? place(member->getBase(), frame) : std::nullopt;
+        if (base && base->kind == Place::Through && member->isArrow())
+          if (const auto *field = llvm::dyn_cast<clang::FieldDecl>(member->getMemberDecl());
+              field && !llvm::is_contained(use.visitedThrough, field))
+            use.visitedThrough.push_back(field);
+      }
       return;
     }
     const clang::FunctionDecl *callee = followedCallee(call, context.getSourceManager());

@@ -48,6 +48,9 @@ struct ObjectMemberUse {
   std::vector<uint64_t> named;   // named at all (what a clear function clears)
   // Assigned a value that is neither NULL nor Py_None: `self->cb = arg`, Py_XSETREF(self->x, v).
   std::vector<uint64_t> assigned;
+  // Members of other objects the traverse visits in objects it reaches through its own members
+  // (functools' lru_cache visits each `link->key` of the links it walks from `root`).
+  std::vector<const clang::FieldDecl *> visitedThrough;
 };
 
 // Walks `function` with parameter `objectParameter` as the object and (for a traverse)
