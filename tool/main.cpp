@@ -21,6 +21,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdlib>
+#include <optional>
 #include <tuple>
 
 using namespace capcycle;
@@ -154,19 +155,34 @@ llvm::Expected<Configuration> projectConfiguration(const CommandLine &cli) {
 // Findings only in the files under the PATHs, like clang-tidy on the files it is given: the
 // rest of a compile database (and the headers it includes) was read as context. No PATH (the
 // default ".") keeps everything, also a database's sources outside the current directory.
-// A finding without a file belongs to no PATH and is kept.
-void keepReportedFiles(std::vector<Finding> &findings, const std::vector<std::string> &paths) {
+// A finding without a file belongs to no PATH and is kept. Returns how many were left out.
+size_t keepReportedFiles(std::vector<Finding> &findings, const std::vector<std::string> &paths) {
   if (paths == std::vector<std::string>{"."})
-    return;
+    return 0;
   std::vector<std::string> roots;
   for (const std::string &path : paths)
     roots.push_back(absoluteNormalized(path));
+  size_t before = findings.size();
   llvm::erase_if(findings, [&](const Finding &finding) {
     if (finding.location.file.empty())
       return false;
     std::string file = absoluteNormalized(finding.location.file);
     return llvm::none_of(roots, [&](const std::string &root) { return isWithin(file, root); });
   });
+  return before - findings.size();
+}
+
+// Said once, as clang-tidy says "Suppressed N warnings": nothing is dropped without a word.
+std::optional<Notification> leftOutNote(size_t count) {
+  if (count == 0)
+    return std::nullopt;
+  Notification note;
+  note.level = Notification::Level::Note;
+  note.message = std::to_string(count) + (count == 1 ? " finding" : " findings") +
+                 " in files outside the PATHs (headers and other sources read as context) " +
+                 (count == 1 ? "was" : "were") +
+                 " left out; give a PATH that holds those files (or '.') to see them";
+  return note;
 }
 
 // The stages after the rules: the PATHs' scope, inline suppressions (marking), unused ignores
@@ -174,11 +190,11 @@ void keepReportedFiles(std::vector<Finding> &findings, const std::vector<std::st
 // first, so the ignore comments of context files are never judged unused. Suppressions come
 // before the configuration, so an ignore comment counts as used even when the configuration
 // also turns its finding off.
-void applyProjectPolicy(std::vector<Finding> &findings, const Configuration &config,
-                        const RuleSelection &selection, bool warnUnusedIgnores,
-                        const std::vector<std::string> &reportedPaths,
-                        std::vector<std::string> scannedFiles) {
-  keepReportedFiles(findings, reportedPaths);
+size_t applyProjectPolicy(std::vector<Finding> &findings, const Configuration &config,
+                          const RuleSelection &selection, bool warnUnusedIgnores,
+                          const std::vector<std::string> &reportedPaths,
+                          std::vector<std::string> scannedFiles) {
+  size_t leftOut = keepReportedFiles(findings, reportedPaths);
   const RuleInfo *unusedIgnore = &findRule(UnusedIgnoreRuleId)->info;
   bool notIgnored = RuleSelection{{"ALL"}, selection.ignore}.isEnabled(*unusedIgnore);
   SuppressionOptions options;
@@ -203,6 +219,7 @@ void applyProjectPolicy(std::vector<Finding> &findings, const Configuration &con
     return std::tie(a.location.file, a.location.line, a.location.column, a.ruleId) <
            std::tie(b.location.file, b.location.line, b.location.column, b.ruleId);
   });
+  return leftOut;
 }
 
 // The shipped models (or those of --models-dir), the configuration's, then --models.
@@ -269,9 +286,12 @@ int runScan(const CommandLine &cli) {
   ReportInput report{runRules(*facts, *models, selection), std::move(facts->notifications),
                      currentDirectory(), CAPCYCLE_VERSION, /*fingerprints=*/{},
                      /*dropSuppressed=*/cli.dropSuppressed};
-  applyProjectPolicy(report.findings, *config, selection,
-                     cli.warnUnusedIgnores || config->warnUnusedIgnores.value_or(false),
-                     cli.paths, std::move(scannedFiles));
+  size_t leftOut = applyProjectPolicy(
+      report.findings, *config, selection,
+      cli.warnUnusedIgnores || config->warnUnusedIgnores.value_or(false), cli.paths,
+      std::move(scannedFiles));
+  if (std::optional<Notification> note = leftOutNote(leftOut))
+    report.notifications.push_back(std::move(*note));
   // Fingerprints over the whole list, before the baseline removes any: a finding keeps the
   // fingerprint it had in the baseline's report (Report.h, ReportInput::fingerprints).
   report.fingerprints = findingFingerprints(report.findings, report.sourceRoot);
