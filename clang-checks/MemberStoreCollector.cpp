@@ -13,6 +13,8 @@
 #include "clang/ASTMatchers/ASTMatchers.h"
 #include "llvm/ADT/StringSet.h"
 
+#include <map>
+
 namespace capcycle {
 
 using namespace clang::ast_matchers;
@@ -649,11 +651,13 @@ void MemberStoreCollector::onEndOfTranslationUnit() {
   for (const auto &[view, object] : views)
     if (object->getDefinition() && isPythonObjectStruct(*object->getDefinition()))
       placements.push_back({view, object->getDefinition(), 0});
+  std::map<const clang::RecordDecl *, ObjectLayout> layouts;
   for (const auto &[field, store] : recorded)
     for (const StructPlacement &placement : placements) {
       if (placement.inner != field->getParent())
         continue;
-      ObjectLayout layout(*placement.object, *context);
+      const ObjectLayout &layout =
+          layouts.try_emplace(placement.object, *placement.object, *context).first->second;
       uint64_t offset = placement.offset + context->getFieldOffset(field);
       const clang::FieldDecl *there = layout.fieldAt(offset);
       if (!there || !context->hasSameType(there->getType(), field->getType()))
