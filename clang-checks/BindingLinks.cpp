@@ -102,7 +102,8 @@ bool storesOnlyAtomic(const FactSet &facts, const std::string &cppType, const st
                       int depth) {
   bool stored = false;
   for (const MemberStore &store : facts.memberStores) {
-    if (store.cppType != cppType || store.member != member || store.value == "release")
+    if (store.cppType != cppType || store.member != member || store.value == "release" ||
+        store.value == "none")
       continue;
     stored = true;
     bool atomicCopy = !store.copyOf.empty() && store.copyOf != member && depth < 4 &&
@@ -128,14 +129,21 @@ bool ownsByItsStores(const FactSet &facts, const PythonReference &reference) {
     return true;
   if (storesOnlyAtomic(facts, reference.cppType, reference.member, 0))
     return false;
-  bool stored = false, released = false, owned = false;
+  bool stored = false, released = false, owned = false, provablyUnwritten = false;
   for (const MemberStore &store : facts.memberStores) {
     if (store.cppType != reference.cppType || store.member != reference.member)
       continue;
+    if (store.value == "none") {
+      provablyUnwritten = true;
+      continue;
+    }
     released |= store.value == "release";
     stored |= store.value != "release";
     owned |= store.value != "release" && store.value != "borrowed";
   }
+  // Always NULL: releasing it gives nothing back.
+  if (provablyUnwritten && !stored)
+    return false;
   return !stored || owned || released;
 }
 

@@ -8,6 +8,7 @@
 #include "clang/AST/Expr.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/StmtCXX.h"
+#include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringSet.h"
@@ -404,6 +405,17 @@ std::vector<StoreSite> storesOfParameter(const clang::FunctionDecl &function,
       llvm::append_range(stores, directStores(*callee, *receiver));
   });
   return stores;
+}
+
+std::vector<const clang::FunctionDecl *> unitFunctionDefinitions(const clang::ASTContext &context) {
+  std::vector<const clang::FunctionDecl *> functions;
+  const clang::SourceManager &sources = context.getSourceManager();
+  for (const clang::Decl *decl : context.getTranslationUnitDecl()->decls())
+    if (const auto *function = llvm::dyn_cast<clang::FunctionDecl>(decl);
+        function && function->doesThisDeclarationHaveABody() &&
+        !sources.isInSystemHeader(function->getLocation()))
+      functions.push_back(function);
+  return functions;
 }
 
 bool isNullOrSingleton(const clang::Expr *value, const clang::ASTContext &context) {

@@ -21,6 +21,10 @@ class ParmVarDecl;
 
 namespace capcycle {
 
+// The functions defined at file scope of the translation unit outside system headers: what a
+// question about the whole unit ("is this type ever allocated directly?") has to read.
+std::vector<const clang::FunctionDecl *> unitFunctionDefinitions(const clang::ASTContext &context);
+
 // Calls `visit` on `stmt` and every statement and expression below it, parents first.
 void forEachStmt(const clang::Stmt *stmt, const std::function<void(const clang::Stmt &)> &visit);
 

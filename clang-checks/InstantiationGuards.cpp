@@ -5,7 +5,6 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
-#include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
 namespace capcycle {
@@ -146,12 +145,7 @@ bool refusesSomeTypes(const clang::FunctionDecl &tpNew) {
 }
 
 bool allocatedDirectly(const clang::VarDecl &typeObject, clang::ASTContext &context) {
-  const clang::SourceManager &sources = context.getSourceManager();
-  for (const clang::Decl *decl : context.getTranslationUnitDecl()->decls()) {
-    const auto *function = llvm::dyn_cast<clang::FunctionDecl>(decl);
-    if (!function || !function->doesThisDeclarationHaveABody() ||
-        sources.isInSystemHeader(function->getLocation()))
-      continue;
+  for (const clang::FunctionDecl *function : unitFunctionDefinitions(context)) {
     bool found = false;
     forEachStmt(function->getBody(), [&](const clang::Stmt &node) {
       if (const auto *call = llvm::dyn_cast<clang::CallExpr>(&node))

@@ -488,12 +488,7 @@ bool privateUse(const clang::MemberExpr &use, const clang::FunctionDecl &functio
 // int keys and values and read; never returned, passed on or exposed as an attribute. A
 // container that holds only atomic values cannot lead back to its owner.
 bool privateContainerOfAtomics(const clang::FieldDecl &field, clang::ASTContext &context) {
-  const clang::SourceManager &sources = context.getSourceManager();
-  for (const clang::Decl *decl : context.getTranslationUnitDecl()->decls()) {
-    const auto *function = llvm::dyn_cast<clang::FunctionDecl>(decl);
-    if (!function || !function->doesThisDeclarationHaveABody() ||
-        sources.isInSystemHeader(function->getLocation()))
-      continue;
+  for (const clang::FunctionDecl *function : unitFunctionDefinitions(context)) {
     bool isPrivate = true;
     forEachStmt(function->getBody(), [&](const clang::Stmt &node) {
       const auto *use = llvm::dyn_cast<clang::MemberExpr>(&node);
@@ -514,6 +509,33 @@ bool privateContainerOfAtomics(const clang::FieldDecl &field, clang::ASTContext 
                  offset->getComponent(0).getField() == &field;
       });
   return !named;
+}
+
+// `link->key = key` where `link = PyObject_New(lru_list_elem, ...)`: the member of an object
+// the function itself allocated.
+bool intoFreshObject(const clang::MemberExpr &member, const clang::FunctionDecl &function) {
+  const clang::VarDecl *local = localNamed(member.getBase());
+  if (!member.isArrow() || !local || llvm::isa<clang::ParmVarDecl>(local) || !function.hasBody())
+    return false;
+  std::vector<const clang::Expr *> values;
+  if (local->getInit())
+    values.push_back(local->getInit());
+  forEachStmt(function.getBody(), [&](const clang::Stmt &node) {
+    const auto *assignment = llvm::dyn_cast<clang::BinaryOperator>(&node);
+    if (assignment && assignment->getOpcode() == clang::BO_Assign &&
+        localNamed(assignment->getLHS()) == local)
+      values.push_back(assignment->getRHS());
+  });
+  return !values.empty() && llvm::all_of(values, [](const clang::Expr *value) {
+    const auto *call = llvm::dyn_cast<clang::CallExpr>(plain(value));
+    if (!call)
+      return false;
+    if (const auto *slot = llvm::dyn_cast<clang::MemberExpr>(plain(call->getCallee())))
+      return slot->getMemberDecl()->getName() == "tp_alloc";
+    llvm::StringRef name = calleeName(*call);
+    return name == "_PyObject_New" || name == "_PyObject_GC_New" || name == "PyType_GenericAlloc" ||
+           name == "_PyObject_NewVar" || name == "_PyObject_GC_NewVar";
+  });
 }
 
 } // namespace
@@ -625,7 +647,8 @@ void MemberStoreCollector::add(const clang::MemberExpr &member, std::string valu
     return;
   MemberStore store{factTypeName(*field->getParent()), field->getName().str(), std::move(value),
                     *location, std::move(copyOf)};
-  recorded.push_back({field, store});
+  const auto *function = result.Nodes.getNodeAs<clang::FunctionDecl>("function");
+  recorded.push_back({field, store, function && intoFreshObject(member, *function)});
   if (std::find(out.begin(), out.end(), store) == out.end())
     out.push_back(std::move(store));
 }
@@ -652,7 +675,7 @@ void MemberStoreCollector::onEndOfTranslationUnit() {
     if (object->getDefinition() && isPythonObjectStruct(*object->getDefinition()))
       placements.push_back({view, object->getDefinition(), 0});
   std::map<const clang::RecordDecl *, ObjectLayout> layouts;
-  for (const auto &[field, store] : recorded)
+  for (const auto &[field, store, intoFresh] : recorded)
     for (const StructPlacement &placement : placements) {
       if (placement.inner != field->getParent())
         continue;
@@ -665,6 +688,15 @@ void MemberStoreCollector::onEndOfTranslationUnit() {
       MemberStore copy = store;
       copy.cppType = factTypeName(*placement.object);
       copy.member = layout.nameAt(offset);
+      // A store into an object just allocated never reaches a struct inside another object.
+      // Where the struct is the file's own, that is proof the unit never writes the embedded
+      // copy (lru_cache's sentinel `root.key` stays NULL from tp_alloc): "none".
+      if (intoFresh) {
+        if (store.value == "release" ||
+            !context->getSourceManager().isInMainFile(field->getParent()->getLocation()))
+          continue;
+        copy.value = "none";
+      }
       if (copy.cppType != store.cppType && std::find(out.begin(), out.end(), copy) == out.end())
         out.push_back(std::move(copy));
     }

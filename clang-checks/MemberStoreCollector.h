@@ -29,7 +29,9 @@ namespace capcycle {
 //     "atomic"; PyArg_Parse*: "borrowed" unless the function INCREFs the member; others
 //     "new"), or taken into a local pointer (Python 3.12's Py_CLEAR): a "release".
 // Only members whose type is a raw pointer to a Python object and that are not CPython's own
-// (ob_type) are reported.
+// (ob_type) are reported. Besides MemberStore's kinds, an embedded struct's member can be
+// "none": the unit writes that member of the file's own struct only into objects it has just
+// allocated, so the embedded copy is provably never written (onEndOfTranslationUnit).
 class MemberStoreCollector : public clang::ast_matchers::MatchFinder::MatchCallback {
 public:
   MemberStoreCollector(TranslationUnitPaths paths, std::vector<MemberStore> &out)
@@ -52,7 +54,12 @@ private:
   TranslationUnitPaths paths;
   std::vector<MemberStore> &out;
   const clang::ASTContext *context = nullptr;
-  std::vector<std::pair<const clang::FieldDecl *, MemberStore>> recorded;
+  struct RecordedStore {
+    const clang::FieldDecl *field;
+    MemberStore store;
+    bool intoFresh; // into an object the storing function allocated itself
+  };
+  std::vector<RecordedStore> recorded;
   // (S, T): a pointer to T is cast to a pointer to S.
   std::set<std::pair<const clang::RecordDecl *, const clang::RecordDecl *>> views;
   // Members given an empty dict, list or set made here: atomic if the unit keeps it private
