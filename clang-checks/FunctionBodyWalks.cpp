@@ -206,6 +206,49 @@ const clang::FieldDecl *releasedMember(const clang::CallExpr &call) {
   return nullptr;
 }
 
+// Whether a helper of the scanned code gives back what CPython manages and nothing else: its
+// references (Py_DECREF) and its allocator's memory (PyMem_Free), in it and in the helpers it
+// calls. zoneinfo's `free_tzrule(&self->tzrule_after)` is one: despite its name it frees no
+// native resource, only the parts of an immutable value. A call through a pointer may release
+// anything; a helper that calls nothing of CPython's is judged by its name as before.
+bool releasesOnlyPythonMemory(const clang::FunctionDecl &helper, int depth,
+                              bool &givesBackPython) {
+  const clang::SourceManager &sources = helper.getASTContext().getSourceManager();
+  if (depth == 0 || sources.isInSystemHeader(helper.getLocation()))
+    return false;
+  bool onlyPython = true;
+  forEachStmt(helper.getBody(), [&](const clang::Stmt &node) {
+    if (!onlyPython || llvm::isa<clang::CXXDeleteExpr>(node)) {
+      onlyPython = false;
+      return;
+    }
+    const auto *call = llvm::dyn_cast<clang::CallExpr>(&node);
+    if (!call)
+      return;
+    const clang::FunctionDecl *callee = call->getDirectCallee();
+    if (!callee || !callee->getDeclName().isIdentifier()) {
+      onlyPython = false;
+      return;
+    }
+    if (isPythonRuntime(callee->getName())) {
+      givesBackPython |= hasReleaseName(callee->getName()) ||
+                         llvm::StringRef(callee->getName().lower()).contains("decref");
+      return;
+    }
+    if (const clang::FunctionDecl *definition = definitionOf(callee);
+        definition && !sources.isInSystemHeader(definition->getLocation()))
+      onlyPython = releasesOnlyPythonMemory(*definition, depth - 1, givesBackPython);
+    else
+      onlyPython = !hasReleaseName(callee->getName());
+  });
+  return onlyPython;
+}
+
+bool releasesOnlyPythonMemory(const clang::FunctionDecl &helper) {
+  bool givesBackPython = false;
+  return releasesOnlyPythonMemory(helper, 3, givesBackPython) && givesBackPython;
+}
+
 std::optional<ReleaseSite> releaseAt(const clang::Stmt &node) {
   if (const auto *deletion = llvm::dyn_cast<clang::CXXDeleteExpr>(&node)) {
     const clang::FieldDecl *member = memberNamedBy(deletion->getArgument());
@@ -222,6 +265,9 @@ std::optional<ReleaseSite> releaseAt(const clang::Stmt &node) {
     return std::nullopt;
   const clang::FieldDecl *member = releasedMember(*call);
   if (!holdsNativeResource(member))
+    return std::nullopt;
+  if (const clang::FunctionDecl *helper = definitionOf(callee);
+      helper && releasesOnlyPythonMemory(*helper))
     return std::nullopt;
   return ReleaseSite{member, name.str(), &node};
 }

@@ -125,6 +125,53 @@ std::string joinOrigins(const std::vector<std::string> &origins) {
   return fresh ? "new" : borrowed ? "borrowed" : atomic ? "atomic" : "";
 }
 
+const clang::ValueDecl *declarationNamedBy(const clang::Expr &expr) {
+  if (const auto *member = llvm::dyn_cast<clang::MemberExpr>(&expr))
+    return member->getMemberDecl();
+  if (const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(&expr))
+    return ref->getDecl();
+  return nullptr;
+}
+
+bool privateContainerOfAtomics(const clang::ValueDecl &container, const clang::ASTContext &context);
+
+bool looksUp(llvm::StringRef name) {
+  return name == "PyDict_GetItem" || name == "PyDict_GetItemWithError" ||
+         name == "PyDict_GetItemString" || name == "_PyDict_GetItemIdWithError" ||
+         name == "_PyDict_GetItemStringWithError" || name == "PyDict_SetDefault";
+}
+
+// The datetime C API's constructors, reached through the PyDateTimeAPI capsule
+// (`PyDateTimeAPI->Delta_FromDelta(d, s, us, 1, PyDateTimeAPI->DeltaType)`, which the
+// PyDelta_FromDSU macro expands to). Given the API's own type, timedelta and date hold no
+// reference; time and datetime hold only their tzinfo.
+struct DateTimeConstructor {
+  llvm::StringRef slot, type;
+  int tzinfo; // the argument holding the tzinfo, or -1
+};
+constexpr DateTimeConstructor DateTimeConstructors[] = {
+    {"Delta_FromDelta", "DeltaType", -1},
+    {"Date_FromDate", "DateType", -1},
+    {"Time_FromTime", "TimeType", 4},
+    {"Time_FromTimeAndFold", "TimeType", 4},
+    {"DateTime_FromDateAndTime", "DateTimeType", 7},
+    {"DateTime_FromDateAndTimeAndFold", "DateTimeType", 7},
+};
+
+bool makesAtomicDateTime(const clang::CallExpr &call, const clang::ASTContext &context) {
+  const auto *slot = llvm::dyn_cast<clang::MemberExpr>(plain(call.getCallee()));
+  if (!slot || call.getNumArgs() == 0 || !slot->getMemberDecl()->getDeclName().isIdentifier())
+    return false;
+  const auto *type = llvm::dyn_cast<clang::MemberExpr>(plain(call.getArg(call.getNumArgs() - 1)));
+  for (const DateTimeConstructor &constructor : DateTimeConstructors)
+    if (slot->getMemberDecl()->getName() == constructor.slot && type &&
+        type->getMemberDecl()->getName() == constructor.type)
+      return constructor.tzinfo < 0 ||
+             (constructor.tzinfo < static_cast<int>(call.getNumArgs()) &&
+              isNullOrSingleton(call.getArg(constructor.tzinfo), context));
+  return false;
+}
+
 class ValueOrigin {
 public:
   ValueOrigin(const clang::FunctionDecl &function, const clang::FieldDecl *target,
@@ -190,8 +237,12 @@ private:
     llvm::StringRef name = calleeName(call);
     if (isNewRef(name) && call.getNumArgs() == 1)
       return of(call.getArg(0), depth + 1) == "atomic" ? "atomic" : "new";
-    if (producesAtomic(name))
+    if (producesAtomic(name) || makesAtomicDateTime(call, context))
       return "atomic";
+    if (looksUp(name) && call.getNumArgs() >= 2)
+      if (const clang::ValueDecl *container = declarationNamedBy(*plain(call.getArg(0)));
+          container && privateContainerOfAtomics(*container, context))
+        return "atomic";
     // A weak reference (or proxy) without a callback holds nothing strongly.
     if ((name == "PyWeakref_NewRef" || name == "PyWeakref_NewProxy") && call.getNumArgs() == 2 &&
         isNullOrSingleton(call.getArg(1), context))
@@ -428,19 +479,21 @@ bool leavesContainerPrivate(llvm::StringRef name) {
       "PyDict_DelItem", "PyDict_DelItemString", "PyDict_Next", "PyDict_Size", "PyDict_Clear",
       "PyList_GetItem", "PyList_GET_ITEM", "PyList_Size", "PyList_GET_SIZE", "PySet_Contains",
       "PySet_Discard", "PySet_Size", "PySet_Clear", "PyObject_Length", "PyObject_Size",
-      "Py_TYPE", "Py_IS_TYPE", "Py_SIZE", "PyType_HasFeature", "PyObject_GC_UnTrack"};
-  return calls.contains(name) || isDecref(name);
+      "Py_TYPE", "Py_IS_TYPE", "Py_SIZE", "PyType_HasFeature", "PyObject_GC_UnTrack",
+      "Py_REFCNT", "_Py_REFCNT"};
+  return calls.contains(name) || isDecref(name) || isIncref(name);
 }
 
 bool insertsIntoContainer(llvm::StringRef name) {
-  return name == "PyDict_SetItem" || name == "PyDict_SetItemString" || name == "PyList_Append" ||
-         name == "PyList_Insert" || name == "PySet_Add";
+  return name == "PyDict_SetItem" || name == "PyDict_SetItemString" ||
+         name == "PyDict_SetDefault" || name == "PyList_Append" || name == "PyList_Insert" ||
+         name == "PySet_Add";
 }
 
 // Whether one use of the member keeps the container private to the object and free of
 // anything but atomic values: a store into it, a NULL test, a read, a release, the traverse's
 // visit, or an insertion of atomic keys and values.
-bool privateUse(const clang::MemberExpr &use, const clang::FunctionDecl &function,
+bool privateUse(const clang::Expr &use, const clang::FunctionDecl &function,
                 clang::ASTContext &context) {
   const clang::Stmt *child = &use;
   auto parents = context.getParents(*child);
@@ -484,21 +537,21 @@ bool privateUse(const clang::MemberExpr &use, const clang::FunctionDecl &functio
   });
 }
 
-// select.poll's `dict` in the shape it has: made empty by the object itself, then only given
-// int keys and values and read; never returned, passed on or exposed as an attribute. A
-// container that holds only atomic values cannot lead back to its owner.
-bool privateContainerOfAtomics(const clang::FieldDecl &field, clang::ASTContext &context) {
-  for (const clang::FunctionDecl *function : unitFunctionDefinitions(context)) {
-    bool isPrivate = true;
-    forEachStmt(function->getBody(), [&](const clang::Stmt &node) {
-      const auto *use = llvm::dyn_cast<clang::MemberExpr>(&node);
-      if (isPrivate && use && use->getMemberDecl() == &field)
-        isPrivate = privateUse(*use, *function, context);
-    });
-    if (!isPrivate)
-      return false;
-  }
-  // An offsetof in a PyMemberDef table exposes it as an attribute.
+// `container = PyDict_New()` (or NULL): the container is the unit's own, made empty here.
+bool givenOnlyAnEmptyContainer(const clang::Expr &use, const clang::ASTContext &context) {
+  auto parents = const_cast<clang::ASTContext &>(context).getParents(use);
+  const auto *assignment = parents.empty() ? nullptr : parents[0].get<clang::BinaryOperator>();
+  if (!assignment || assignment->getOpcode() != clang::BO_Assign ||
+      assignment->getLHS()->IgnoreParenCasts() != &use)
+    return true; // not a store
+  const clang::Expr *value = plain(assignment->getRHS());
+  const auto *call = llvm::dyn_cast<clang::CallExpr>(value);
+  return isNullOrSingleton(value, context) || (call && createsEmptyContainer(calleeName(*call)));
+}
+
+// Whether an initializer at file scope names the container: an offsetof in a PyMemberDef
+// table exposes a member as an attribute, a global in a table is handed to whoever reads it.
+bool namedAtFileScope(const clang::ValueDecl &container, const clang::ASTContext &context) {
   bool named = false;
   for (const clang::Decl *decl : context.getTranslationUnitDecl()->decls())
     if (const auto *variable = llvm::dyn_cast<clang::VarDecl>(decl); variable && variable->getInit())
@@ -506,9 +559,44 @@ bool privateContainerOfAtomics(const clang::FieldDecl &field, clang::ASTContext 
         const auto *offset = llvm::dyn_cast<clang::OffsetOfExpr>(&node);
         named |= offset && offset->getNumComponents() >= 1 &&
                  offset->getComponent(0).getKind() == clang::OffsetOfNode::Field &&
-                 offset->getComponent(0).getField() == &field;
+                 offset->getComponent(0).getField() == &container;
+        const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(&node);
+        named |= ref && ref->getDecl() == &container;
       });
-  return !named;
+  return named;
+}
+
+// select.poll's `dict` and zoneinfo's TIMEDELTA_CACHE in the shapes they have: a member or a
+// file's static global only ever given an empty container made by the unit, then only given
+// atomic keys and values and read; never returned, passed on or exposed as an attribute. A
+// container that holds only atomic values cannot lead back to its owner, and what a lookup in
+// it returns is atomic too.
+bool privateContainerOfAtomics(const clang::ValueDecl &container, const clang::ASTContext &context) {
+  if (const auto *global = llvm::dyn_cast<clang::VarDecl>(&container);
+      global && (global->hasLocalStorage() || global->isExternallyVisible() ||
+                 (global->getInit() && !isNullOrSingleton(global->getInit(), context))))
+    return false;
+  // A lookup's value is classified while the container itself is being checked (the cache's
+  // own `rv = PyDict_SetDefault(cache, key, value)`): no proof is built on itself.
+  static thread_local llvm::SmallPtrSet<const clang::ValueDecl *, 4> checking;
+  if (!checking.insert(&container).second)
+    return false;
+  auto &mutableContext = const_cast<clang::ASTContext &>(context);
+  bool isPrivate = true;
+  for (const clang::FunctionDecl *function : unitFunctionDefinitions(context)) {
+    forEachStmt(function->getBody(), [&](const clang::Stmt &node) {
+      const auto *use = llvm::dyn_cast<clang::Expr>(&node);
+      if (!isPrivate || !use || declarationNamedBy(*use) != &container ||
+          !(llvm::isa<clang::MemberExpr>(use) || llvm::isa<clang::DeclRefExpr>(use)))
+        return;
+      isPrivate = givenOnlyAnEmptyContainer(*use, context) &&
+                  privateUse(*use, *function, mutableContext);
+    });
+    if (!isPrivate)
+      break;
+  }
+  checking.erase(&container);
+  return isPrivate && !namedAtFileScope(container, context);
 }
 
 // `link->key = key` where `link = PyObject_New(lru_list_elem, ...)`: the member of an object
@@ -658,7 +746,7 @@ void MemberStoreCollector::onEndOfTranslationUnit() {
     return;
   for (const clang::FieldDecl *field : freshContainers)
     // getParents builds the parent map lazily, hence a mutable context.
-    if (privateContainerOfAtomics(*field, const_cast<clang::ASTContext &>(*context)))
+    if (privateContainerOfAtomics(*field, *context))
       for (MemberStore &store : out)
         if (store.cppType == factTypeName(*field->getParent()) && store.member == field->getName() &&
             store.value == "new")
