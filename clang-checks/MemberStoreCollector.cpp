@@ -172,24 +172,81 @@ bool makesAtomicDateTime(const clang::CallExpr &call, const clang::ASTContext &c
   return false;
 }
 
+// CPython's error setters that always return NULL (`return PyErr_NoMemory();`).
+bool alwaysReturnsNull(llvm::StringRef name) {
+  static const llvm::StringSet<> setters = {
+      "PyErr_Format", "PyErr_FormatV", "PyErr_NoMemory", "PyErr_SetFromErrno",
+      "PyErr_SetFromErrnoWithFilename", "PyErr_SetFromErrnoWithFilenameObject",
+      "PyErr_SetFromErrnoWithFilenameObjects", "PyErr_SetFromWindowsErr",
+      "PyErr_SetFromWindowsErrWithFilename", "PyErr_SetExcFromWindowsErr",
+      "PyErr_SetExcFromWindowsErrWithFilename", "PyErr_SetExcFromWindowsErrWithFilenameObject",
+      "PyErr_SetExcFromWindowsErrWithFilenameObjects", "PyErr_SetImportError",
+      "PyErr_SetImportErrorSubclass", "_PyErr_Format", "_PyErr_FormatFromCause"};
+  return setters.contains(name);
+}
+
+// Number protocol operations: on exact ints, floats, strs or bytes they give an exact int,
+// float, str or bytes (or, for divmod, a tuple of two ints or floats).
+bool isNumberOperation(llvm::StringRef name) {
+  return name.starts_with("PyNumber_") && name != "PyNumber_Check" &&
+         name != "PyNumber_AsSsize_t" && name != "PyNumber_ToBase";
+}
+
+// A fresh tuple or struct sequence (os.stat_result and its kin): immutable from Python once
+// filled, and without a __dict__, so it holds exactly the items the unit puts in it.
+bool makesFreshSequence(const clang::Expr *value) {
+  const auto *call = llvm::dyn_cast_or_null<clang::CallExpr>(plain(value));
+  llvm::StringRef name = call ? calleeName(*call) : "";
+  return name == "PyTuple_New" || name == "PyStructSequence_New";
+}
+
+bool setsSequenceItem(llvm::StringRef name) {
+  return name == "PyTuple_SET_ITEM" || name == "PyTuple_SetItem" ||
+         name == "PyStructSequence_SetItem" || name == "PyStructSequence_SET_ITEM";
+}
+
+bool filledOnlyWithAtomics(const clang::VarDecl &sequence, const clang::FunctionDecl &function,
+                           const clang::ASTContext &context, int depth, bool mayReturn);
+
+// What the functions and members of one unit are worth once computed: each helper's returns,
+// whether a member only ever holds atomic values. Kept per thread, for the unit being matched.
+struct UnitValueMemo {
+  const clang::ASTContext *context = nullptr;
+  std::map<const clang::FunctionDecl *, std::string> returns;
+  std::map<const clang::FieldDecl *, bool> atomicMembers;
+
+  UnitValueMemo &of(const clang::ASTContext &unit) {
+    if (context != &unit)
+      *this = UnitValueMemo{&unit, {}, {}};
+    return *this;
+  }
+};
+thread_local UnitValueMemo unitValueMemo;
+
+bool holdsOnlyAtomics(const clang::FieldDecl &field, const clang::ASTContext &context, int depth);
+
 class ValueOrigin {
 public:
+  // entryDepth: how deep in calls `function` is reached (its locals are followed 8 levels from
+  // there; calls to the unit's own helpers 12 levels in all, each helper's returns computed once).
   ValueOrigin(const clang::FunctionDecl &function, const clang::FieldDecl *target,
-              const clang::ASTContext &context)
-      : function(function), target(target), context(context) {}
+              const clang::ASTContext &context, int entryDepth = 0)
+      : function(function), target(target), context(context), entryDepth(entryDepth) {}
 
   // The other member of the same object the value last classified at the top level is a copy
   // of (`self->writenl = self->readnl`), or nullptr.
   const clang::FieldDecl *copiedFrom() const { return copied; }
 
-  // What `function` returns: atomic where every return is atomic, NULL or a singleton.
+  // What `function` returns: atomic where every return is atomic, NULL or a singleton; nothing
+  // ("") where every return is NULL or a singleton (an error path's `return path_error(p)`).
   std::string ofReturns(int depth) const {
     std::vector<std::string> origins;
     forEachStmt(function.getBody(), [&](const clang::Stmt &node) {
       if (const auto *result = llvm::dyn_cast<clang::ReturnStmt>(&node))
         origins.push_back(of(result->getRetValue(), depth));
     });
-    return joinOrigins(origins) == "atomic" ? "atomic" : "new";
+    std::string joined = joinOrigins(origins);
+    return joined == "atomic" || (joined.empty() && !origins.empty()) ? joined : "new";
   }
 
   // "new", "borrowed" or "atomic"; "" for NULL or a singleton.
@@ -198,7 +255,7 @@ public:
     if (!value || isNullOrSingleton(value, context))
       return "";
     if (const auto *call = llvm::dyn_cast<clang::CallExpr>(value))
-      return ofCall(*call, depth);
+      return alwaysReturnsNull(calleeName(*call)) ? "" : ofCall(*call, depth);
     // `last->next = root->prev = link`: what the inner assignment stores.
     if (const auto *chained = llvm::dyn_cast<clang::BinaryOperator>(value);
         chained && chained->getOpcode() == clang::BO_Assign)
@@ -227,6 +284,10 @@ private:
     const auto *field = llvm::dyn_cast<clang::FieldDecl>(member.getMemberDecl());
     if (field && field == target)
       return "";
+    // `self->stat = get_lstat(self)` returning `self->lstat`, which only ever holds a fresh
+    // os.stat_result of ints and floats.
+    if (field && holdsOnlyAtomics(*field, context, depth + 1))
+      return "atomic";
     if (field && target && depth == 0 && field->getParent() == target->getParent())
       copied = field;
     bool increfed = field && increfs(function, [&](const clang::Expr *e) { return namesField(e, *field); });
@@ -238,6 +299,14 @@ private:
     if (isNewRef(name) && call.getNumArgs() == 1)
       return of(call.getArg(0), depth + 1) == "atomic" ? "atomic" : "new";
     if (producesAtomic(name) || makesAtomicDateTime(call, context))
+      return "atomic";
+    if (isNumberOperation(name) && call.getNumArgs() > 0 &&
+        llvm::all_of(call.arguments(), [&](const clang::Expr *operand) {
+          if (!operand->getType()->isPointerType())
+            return true;
+          std::string kind = of(operand, depth + 1);
+          return kind.empty() || kind == "atomic";
+        }))
       return "atomic";
     if (looksUp(name) && call.getNumArgs() >= 2)
       if (const clang::ValueDecl *container = declarationNamedBy(*plain(call.getArg(0)));
@@ -259,26 +328,54 @@ private:
     if (returnsBorrowed(name))
       return "borrowed";
     // `self->errors = internal_error_callback(errors)`: what the unit's own helper returns.
-    if (const clang::FunctionDecl *callee = unitFunction(call); callee && depth < 4)
-      return ValueOrigin(*callee, nullptr, context).ofReturns(depth + 1);
+    if (const clang::FunctionDecl *callee = unitFunction(call); callee && depth < 12) {
+      auto &returns = unitValueMemo.of(context).returns;
+      if (auto known = returns.find(callee); known != returns.end())
+        return known->second;
+      returns[callee] = "new"; // a helper that reaches itself proves nothing about itself
+      std::string kind = ValueOrigin(*callee, nullptr, context, depth + 1).ofReturns(depth + 1);
+      unitValueMemo.of(context).returns[callee] = kind;
+      return kind;
+    }
     return "new";
+  }
+
+  // Each local once: a local is worked out from the values it is given, 8 levels of locals deep,
+  // and one that is reached again while it is worked out (`a = b; b = a;`) may hold anything.
+  std::string ofVariable(const clang::VarDecl &variable, int depth) const {
+    if (auto known = variables.find(&variable); known != variables.end())
+      return known->second;
+    variables[&variable] = "new";
+    std::string kind = ofVariableOnce(variable, depth);
+    variables[&variable] = kind;
+    return kind;
   }
 
   // A local takes the origin of what it is given; a parameter is borrowed; either is owned once
   // the function INCREFs it.
-  std::string ofVariable(const clang::VarDecl &variable, int depth) const {
+  std::string ofVariableOnce(const clang::VarDecl &variable, int depth) const {
     bool increfed = increfs(function, [&](const clang::Expr *e) { return namesVariable(e, variable); });
-    if (!variable.hasLocalStorage() || llvm::isa<clang::ParmVarDecl>(variable) || depth > 3)
+    if (!variable.hasLocalStorage() || llvm::isa<clang::ParmVarDecl>(variable) ||
+        depth - entryDepth > 8)
       return increfed ? "new" : "borrowed";
-    std::vector<std::string> origins;
+    std::vector<const clang::Expr *> values;
     if (variable.getInit())
-      origins.push_back(of(variable.getInit(), depth + 1));
+      values.push_back(variable.getInit());
     forEachStmt(function.getBody(), [&](const clang::Stmt &node) {
       const auto *assignment = llvm::dyn_cast<clang::BinaryOperator>(&node);
       if (assignment && assignment->getOpcode() == clang::BO_Assign &&
           namesVariable(plain(assignment->getLHS()), variable))
-        origins.push_back(of(assignment->getRHS(), depth + 1));
+        values.push_back(assignment->getRHS());
     });
+    if (llvm::any_of(values, makesFreshSequence) &&
+        llvm::all_of(values, [&](const clang::Expr *value) {
+          return makesFreshSequence(value) || isNullOrSingleton(plain(value), context);
+        }) &&
+        filledOnlyWithAtomics(variable, function, context, depth + 1, true))
+      return "atomic";
+    std::vector<std::string> origins;
+    for (const clang::Expr *value : values)
+      origins.push_back(of(value, depth + 1));
     std::string joined = joinOrigins(origins);
     // Only NULL and the member's own old value (`origpending = ctx->pending`, put back on
     // error): nothing new is stored.
@@ -292,8 +389,116 @@ private:
   const clang::FunctionDecl &function;
   const clang::FieldDecl *target; // the member being stored into
   const clang::ASTContext &context;
+  int entryDepth;
   mutable const clang::FieldDecl *copied = nullptr;
+  mutable std::map<const clang::VarDecl *, std::string> variables;
 };
+
+// The expression `use` is part of, past parentheses and casts (`_PyObject_CAST(v)`).
+clang::DynTypedNode usingNode(const clang::Expr &use, const clang::ASTContext &context,
+                              const clang::Expr *&child) {
+  auto &mutableContext = const_cast<clang::ASTContext &>(context);
+  child = &use;
+  auto parents = mutableContext.getParents(*child);
+  while (!parents.empty() && parents[0].get<clang::Expr>() &&
+         (llvm::isa<clang::ParenExpr>(parents[0].get<clang::Expr>()) ||
+          llvm::isa<clang::CastExpr>(parents[0].get<clang::Expr>()))) {
+    child = parents[0].get<clang::Expr>();
+    parents = mutableContext.getParents(*child);
+  }
+  return parents.empty() ? clang::DynTypedNode() : parents[0];
+}
+
+// Whether every use of `sequence` in `function` (a local holding a fresh tuple, or a parameter
+// a caller hands one in through, as posixmodule's fill_time) only fills it with atomic items,
+// tests, releases or, for the local, returns it.
+bool filledOnlyWithAtomics(const clang::VarDecl &sequence, const clang::FunctionDecl &function,
+                           const clang::ASTContext &context, int depth, bool mayReturn) {
+  if (depth > 12 || !function.hasBody())
+    return false;
+  bool onlyAtomics = true;
+  forEachStmt(function.getBody(), [&](const clang::Stmt &node) {
+    const auto *use = llvm::dyn_cast<clang::DeclRefExpr>(&node);
+    if (!onlyAtomics || !use || use->getDecl() != &sequence)
+      return;
+    const clang::Expr *child = nullptr;
+    clang::DynTypedNode parent = usingNode(*use, context, child);
+    if (const auto *temporary = parent.get<clang::VarDecl>()) {
+      onlyAtomics = temporary->getName() == "_py_tmp"; // Py_CLEAR's
+      return;
+    }
+    if (const auto *binary = parent.get<clang::BinaryOperator>()) {
+      onlyAtomics = binary->isEqualityOp() || (binary->getOpcode() == clang::BO_Assign &&
+                                               plain(binary->getLHS()) == use);
+      return;
+    }
+    if (const auto *unary = parent.get<clang::UnaryOperator>()) {
+      onlyAtomics = unary->getOpcode() == clang::UO_LNot;
+      return;
+    }
+    if (parent.get<clang::IfStmt>() || (mayReturn && parent.get<clang::ReturnStmt>()))
+      return;
+    const auto *call = parent.get<clang::CallExpr>();
+    llvm::StringRef name = call ? calleeName(*call) : "";
+    if (!call || name.empty()) {
+      onlyAtomics = false;
+      return;
+    }
+    if (isDecref(name) || isIncref(name) || name == "Py_SIZE" || name == "PyTuple_GET_SIZE" ||
+        name == "PyTuple_Size")
+      return;
+    if (setsSequenceItem(name)) {
+      std::string item = call->getNumArgs() == 3 && plain(call->getArg(0)) == use
+                             ? ValueOrigin(function, nullptr, context, depth).of(call->getArg(2), depth)
+                             : "new";
+      onlyAtomics = item.empty() || item == "atomic";
+      return;
+    }
+    const clang::FunctionDecl *callee = unitFunction(*call);
+    unsigned index = 0;
+    while (index < call->getNumArgs() && plain(call->getArg(index)) != use)
+      ++index;
+    onlyAtomics = callee && index < callee->getNumParams() &&
+                  filledOnlyWithAtomics(*callee->getParamDecl(index), *callee, context, depth + 1,
+                                        false);
+  });
+  return onlyAtomics;
+}
+
+// Whether every store into `field` in the unit is an atomic value (or NULL, or the member's
+// own), as posixmodule's `state->billion = PyLong_FromLong(1000000000)`: what it holds is
+// atomic wherever it is read. Only for the file's own structs, which no other unit writes; a
+// member whose address is taken may be written anywhere.
+bool holdsOnlyAtomics(const clang::FieldDecl &field, const clang::ASTContext &context, int depth) {
+  const clang::SourceManager &sources = context.getSourceManager();
+  if (depth > 12 || !sources.isInMainFile(field.getParent()->getLocation()))
+    return false;
+  auto &known = unitValueMemo.of(context).atomicMembers;
+  if (auto found = known.find(&field); found != known.end())
+    return found->second;
+  known[&field] = false; // a member whose stores read itself proves nothing about itself
+  bool atomic = false, other = false;
+  for (const clang::FunctionDecl *function : unitFunctionDefinitions(context)) {
+    forEachStmt(function->getBody(), [&](const clang::Stmt &node) {
+      if (other)
+        return;
+      if (const auto *address = llvm::dyn_cast<clang::UnaryOperator>(&node);
+          address && address->getOpcode() == clang::UO_AddrOf)
+        other = namesField(plain(address->getSubExpr()), field);
+      const auto *store = llvm::dyn_cast<clang::BinaryOperator>(&node);
+      if (other || !store || store->getOpcode() != clang::BO_Assign ||
+          !namesField(plain(store->getLHS()), field))
+        return;
+      std::string kind = ValueOrigin(*function, &field, context, depth).of(store->getRHS(), depth);
+      atomic |= kind == "atomic";
+      other |= !kind.empty() && kind != "atomic";
+    });
+    if (other)
+      break;
+  }
+  unitValueMemo.of(context).atomicMembers[&field] = atomic && !other;
+  return atomic && !other;
+}
 
 bool dereferences(const clang::Expr *expr, const clang::ParmVarDecl &pointer) {
   const auto *deref = llvm::dyn_cast_or_null<clang::UnaryOperator>(plain(expr));
@@ -742,6 +947,7 @@ void MemberStoreCollector::add(const clang::MemberExpr &member, std::string valu
 }
 
 void MemberStoreCollector::onEndOfTranslationUnit() {
+  unitValueMemo = UnitValueMemo{};
   if (!context || recorded.empty())
     return;
   for (const clang::FieldDecl *field : freshContainers)
