@@ -225,6 +225,25 @@ thread_local UnitValueMemo unitValueMemo;
 
 bool holdsOnlyAtomics(const clang::FieldDecl &field, const clang::ASTContext &context, int depth);
 
+// The expression `use` is part of, past parentheses and casts (`_PyObject_CAST(v)`).
+clang::DynTypedNode usingNode(const clang::Expr &use, const clang::ASTContext &context,
+                              const clang::Expr *&child) {
+  auto &mutableContext = const_cast<clang::ASTContext &>(context);
+  child = &use;
+  auto parents = mutableContext.getParents(*child);
+  while (!parents.empty() && parents[0].get<clang::Expr>() &&
+         (llvm::isa<clang::ParenExpr>(parents[0].get<clang::Expr>()) ||
+          llvm::isa<clang::CastExpr>(parents[0].get<clang::Expr>()))) {
+    child = parents[0].get<clang::Expr>();
+    parents = mutableContext.getParents(*child);
+  }
+  return parents.empty() ? clang::DynTypedNode() : parents[0];
+}
+
+std::optional<std::string> storedThrough(const clang::FunctionDecl &callee,
+                                         const clang::ParmVarDecl &pointer,
+                                         const clang::ASTContext &context);
+
 class ValueOrigin {
 public:
   // entryDepth: how deep in calls `function` is reached (its locals are followed 8 levels from
@@ -376,6 +395,13 @@ private:
     std::vector<std::string> origins;
     for (const clang::Expr *value : values)
       origins.push_back(of(value, depth + 1));
+    // `PyArg_ParseTuple(args, "|O", &timer)`: what is written through the local's address.
+    forEachStmt(function.getBody(), [&](const clang::Stmt &node) {
+      const auto *address = llvm::dyn_cast<clang::UnaryOperator>(&node);
+      if (address && address->getOpcode() == clang::UO_AddrOf &&
+          namesVariable(plain(address->getSubExpr()), variable))
+        origins.push_back(writtenThroughAddress(*address));
+    });
     std::string joined = joinOrigins(origins);
     // Only NULL and the member's own old value (`origpending = ctx->pending`, put back on
     // error): nothing new is stored.
@@ -386,6 +412,27 @@ private:
     return joined == "new" || increfed || origins.empty() ? "new" : "borrowed";
   }
 
+  // What a call given `&local` may write there: PyArg_Parse* a borrowed argument, the string
+  // resizers the same exact string, the unit's own helper what it stores through that
+  // parameter; anything else (or an address kept elsewhere) a new reference to anything.
+  std::string writtenThroughAddress(const clang::UnaryOperator &address) const {
+    const clang::Expr *child = nullptr;
+    const auto *call = usingNode(address, context, child).get<clang::CallExpr>();
+    if (!call)
+      return "new";
+    llvm::StringRef name = calleeName(*call);
+    if (name.contains("PyArg_Parse") || name.contains("PyArg_Unpack"))
+      return "borrowed";
+    if (keepsAtomic(name))
+      return "atomic";
+    const clang::FunctionDecl *callee = unitFunction(*call);
+    for (unsigned index = 0; callee && index < call->getNumArgs() && index < callee->getNumParams();
+         ++index)
+      if (plain(call->getArg(index)) == &address)
+        return storedThrough(*callee, *callee->getParamDecl(index), context).value_or("");
+    return "new";
+  }
+
   const clang::FunctionDecl &function;
   const clang::FieldDecl *target; // the member being stored into
   const clang::ASTContext &context;
@@ -393,21 +440,6 @@ private:
   mutable const clang::FieldDecl *copied = nullptr;
   mutable std::map<const clang::VarDecl *, std::string> variables;
 };
-
-// The expression `use` is part of, past parentheses and casts (`_PyObject_CAST(v)`).
-clang::DynTypedNode usingNode(const clang::Expr &use, const clang::ASTContext &context,
-                              const clang::Expr *&child) {
-  auto &mutableContext = const_cast<clang::ASTContext &>(context);
-  child = &use;
-  auto parents = mutableContext.getParents(*child);
-  while (!parents.empty() && parents[0].get<clang::Expr>() &&
-         (llvm::isa<clang::ParenExpr>(parents[0].get<clang::Expr>()) ||
-          llvm::isa<clang::CastExpr>(parents[0].get<clang::Expr>()))) {
-    child = parents[0].get<clang::Expr>();
-    parents = mutableContext.getParents(*child);
-  }
-  return parents.empty() ? clang::DynTypedNode() : parents[0];
-}
 
 // Whether every use of `sequence` in `function` (a local holding a fresh tuple, or a parameter
 // a caller hands one in through, as posixmodule's fill_time) only fills it with atomic items,

@@ -22,3 +22,45 @@ const GcSupport *activeGcSupport(const FactSet &facts, const std::string &cppTyp
 }
 
 } // namespace capcycle
+
+namespace capcycle {
+
+std::string addOwnershipEvidence(const FactSet &facts, const PythonReference &reference,
+                                 Finding &finding) {
+  if (!reference.container.empty() || !llvm::StringRef(reference.heldAs).ends_with("*"))
+    return "";
+  auto isThisMember = [&](const MemberStore &store) {
+    return store.cppType == reference.cppType && store.member == reference.member;
+  };
+  bool released = llvm::any_of(facts.memberStores, [&](const MemberStore &store) {
+    return isThisMember(store) && store.value == "release";
+  });
+  constexpr size_t Shown = 3;
+  size_t shown = 0;
+  std::vector<SourceLocation> seen;
+  for (const MemberStore &store : facts.memberStores) {
+    if (!isThisMember(store) || shown == Shown || llvm::is_contained(seen, store.location))
+      continue;
+    std::string quotedMember = "'" + reference.member + "'";
+    if (store.value == "new") {
+      finding.path.push_back(
+          {store.location, quotedMember + " is given a new reference here" +
+                               (store.copyOf.empty() ? "" : " (to what '" + store.copyOf +
+                                                                "' holds)")});
+    } else if (store.value == "borrowed" && released) {
+      finding.path.push_back({store.location, quotedMember + " is given a borrowed reference "
+                                              "here, which the type releases as its own"});
+    } else {
+      continue;
+    }
+    seen.push_back(store.location);
+    ++shown;
+  }
+  if (shown > 0)
+    return "";
+  return released ? "the scanned code never stores into it but releases it as its own: "
+                    "ownership assumed"
+                  : "never written in the scanned code: ownership assumed";
+}
+
+} // namespace capcycle

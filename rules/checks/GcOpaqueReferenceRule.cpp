@@ -39,12 +39,13 @@ Finding describe(const FactSet &facts, const BoundType &type, const PythonRefere
   finding.ruleId = GcOpaqueReferenceRule::Info.id;
   finding.level = GcOpaqueReferenceRule::Info.defaultLevel;
   finding.location = reference.location;
-  finding.message = "member " + quoted(reference.member) + " of " + quoted(reference.cppType) +
-                    " holds a strong Python reference (" + describeHeld(reference) + ") but " +
-                    missingTraversal(facts, reference.cppType) +
-                    ": a reference cycle through it is never collected";
   finding.path.push_back({type.location, quoted(reference.cppType) + " is exposed to Python as " +
                                              quoted(pythonQualifiedName(type))});
+  std::string assumed = addOwnershipEvidence(facts, reference, finding);
+  finding.message = "member " + quoted(reference.member) + " of " + quoted(reference.cppType) +
+                    " holds a strong Python reference (" + describeHeld(reference) +
+                    (assumed.empty() ? "" : "; " + assumed) + ") but " + missingTraversal(facts, reference.cppType) +
+                    ": the GC cannot see it, so a reference cycle through it is never collected";
   for (const CallableStore &store : facts.callableStores)
     if (store.cppType == reference.cppType && store.member == reference.member)
       for (const std::string &method : store.pythonMethods)

@@ -109,12 +109,13 @@ void IncompleteTraverseRule::check(const FactSet &facts, std::vector<Finding> &f
       if (reference.cppType != type.cppType || !reference.owning)
         continue;
       std::string missing = gaps(facts, *gc, reference);
-      if (!missing.empty())
-        findings.push_back(finding(reference.location,
-                                   "Python reference " + quoted(reference.member) + " of " +
-                                       quoted(type.cppType) + " is " + missing +
-                                       consequence(missing),
-                                   type, *gc));
+      if (missing.empty())
+        continue;
+      Finding gap = finding(reference.location, "", type, *gc);
+      std::string assumed = addOwnershipEvidence(facts, reference, gap);
+      gap.message = "Python reference " + quoted(reference.member) + " of " +
+                    quoted(type.cppType) + (assumed.empty() ? "" : " (" + assumed + ")") + " is " + missing + consequence(missing);
+      findings.push_back(std::move(gap));
     }
   }
 }

@@ -38,11 +38,37 @@ TEST(GcOpaqueReferenceRule, OwningMemberOfBoundTypeWithoutTraversal) {
   EXPECT_EQ(findings[0].location, line(10));
   EXPECT_EQ(findings[0].message,
             "member 'cb_' of 'Signal' holds a strong Python reference (pybind11::function) but "
-            "it has no GC traversal (tp_traverse): a reference cycle through it is never "
-            "collected");
+            "it has no GC traversal (tp_traverse): the GC cannot see it, so a reference cycle "
+            "through it is never collected");
   ASSERT_EQ(findings[0].path.size(), 2u);
   EXPECT_EQ(findings[0].path[0].message, "'Signal' is exposed to Python as 'events.Signal'");
   EXPECT_EQ(findings[0].path[1].message, "'Signal.connect' stores a Python callable in 'cb_'");
+}
+
+// A raw PyObject* owns only where the code says so: the finding shows where it is given a new
+// reference, and says so where the scan saw none and assumed it.
+TEST(GcOpaqueReferenceRule, SaysWhereARawPointerIsGivenItsReferenceOrThatItIsAssumed) {
+  FactSet facts = signalBoundAs("Signal");
+  facts.pythonReferences.push_back({"Signal", "handler", "PyObject*", "", true, false, line(10)});
+  facts.memberStores.push_back({"Signal", "handler", "atomic", line(40), ""});
+  facts.memberStores.push_back({"Signal", "handler", "new", line(41), ""});
+  facts.memberStores.push_back({"Signal", "handler", "release", line(42), ""});
+  std::vector<Finding> stored = run<GcOpaqueReferenceRule>(facts);
+  ASSERT_EQ(stored.size(), 1u);
+  ASSERT_EQ(stored[0].path.size(), 2u);
+  EXPECT_EQ(stored[0].path[1].location, line(41));
+  EXPECT_EQ(stored[0].path[1].message, "'handler' is given a new reference here");
+  EXPECT_EQ(stored[0].message.find("assumed"), std::string::npos);
+
+  facts.memberStores.erase(facts.memberStores.begin(), facts.memberStores.begin() + 2);
+  std::vector<Finding> onlyReleased = run<GcOpaqueReferenceRule>(facts);
+  ASSERT_EQ(onlyReleased.size(), 1u);
+  EXPECT_EQ(onlyReleased[0].path.size(), 1u);
+  EXPECT_EQ(onlyReleased[0].message,
+            "member 'handler' of 'Signal' holds a strong Python reference (PyObject*; the "
+            "scanned code never stores into it but releases it as its own: ownership assumed) "
+            "but it has no GC traversal (tp_traverse): the GC cannot see it, so a reference "
+            "cycle through it is never collected");
 }
 
 TEST(GcOpaqueReferenceRule, SilentForBorrowedUnboundOrTraversed) {
