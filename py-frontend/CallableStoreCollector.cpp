@@ -79,26 +79,4 @@ std::vector<PythonCallableStore> collectCallableStores(const ScopeModel &model) 
   return stores;
 }
 
-std::vector<PythonClass> collectClassBases(const ScopeModel &model) {
-  std::vector<PythonClass> classes;
-  ObjectResolver objects(model);
-  for (int i = 0; i < model.scopeCount(); ++i) {
-    const Scope &cls = model.scope(i);
-    if (cls.kind != ScopeKind::Class)
-      continue;
-    TSNode superclasses = ts_node_child_by_field_id(cls.node, fields().superclasses);
-    if (ts_node_is_null(superclasses))
-      continue;
-    std::vector<std::string> bases;
-    for (uint32_t b = 0, n = ts_node_named_child_count(superclasses); b < n; ++b) {
-      std::string base = objects.qualifiedName(ts_node_named_child(superclasses, b), cls.parent);
-      if (!base.empty())
-        bases.push_back(std::move(base));
-    }
-    if (!bases.empty())
-      classes.push_back({cls.name, objects.classId(i), std::move(bases), cls.nameLocation});
-  }
-  return classes;
-}
-
 } // namespace capcycle::python

@@ -1,4 +1,4 @@
-// Classes of the scan as the models need them. Pure-Python signals: methods of the scanned classes that keep an argument on the instance
+// Pure-Python signals: methods of the scanned classes that keep an argument on the instance
 // (`self._callbacks.append(cb)`, `self._handler = cb`, `self._handlers[key] = cb`). The rules
 // turn them into API models for those classes, as they do for C++ CallableStore facts.
 #pragma once
@@ -8,8 +8,5 @@
 namespace capcycle::python {
 
 std::vector<PythonCallableStore> collectCallableStores(const ScopeModel &model);
-
-// Every class with bases this file can name (imports, or classes of the file).
-std::vector<PythonClass> collectClassBases(const ScopeModel &model);
 
 } // namespace capcycle::python

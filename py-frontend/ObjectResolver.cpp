@@ -102,8 +102,12 @@ std::string ObjectResolver::typeOfExpression(TSNode expression, int scope, int d
   if (depth > MaxDepth || ts_node_is_null(expression))
     return {};
   const NodeKinds &k = kinds();
-  if (is(expression, k.call))
-    return qualifiedName(ts_node_child_by_field_id(expression, fields().function), scope);
+  if (is(expression, k.call)) {
+    TSNode callee = ts_node_child_by_field_id(expression, fields().function);
+    if (std::string returned = returnTypeOfCall(callee, scope, depth); !returned.empty())
+      return returned;
+    return qualifiedName(callee, scope);
+  }
   // Literal containers: `self.callbacks = []` is a list, whatever the name says.
   llvm::StringRef literal = ts_node_type(expression);
   if (literal == "list" || literal == "list_comprehension")
@@ -124,6 +128,22 @@ std::string ObjectResolver::typeOfExpression(TSNode expression, int scope, int d
         nodeText(ts_node_child_by_field_id(expression, fields().attributeName), model.source()),
         depth + 1);
   }
+  return {};
+}
+
+// `make_meter()` with `def make_meter(): return Gtk.LevelBar()` in this file: what the def's
+// returns give (the first that tells).
+std::string ObjectResolver::returnTypeOfCall(TSNode callee, int scope, int depth) const {
+  if (!is(callee, kinds().identifier))
+    return {};
+  auto binding = resolveName(nodeText(callee, model.source()), scope);
+  const NameBinding *b = binding ? model.binding(*binding) : nullptr;
+  if (!b || b->kind != BindingKind::Function)
+    return {};
+  for (int function : model.functionsBoundTo(*binding))
+    for (TSNode value : model.scope(function).returnValues)
+      if (std::string type = typeOfExpression(value, function, depth + 1); !type.empty())
+        return type;
   return {};
 }
 

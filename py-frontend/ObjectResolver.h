@@ -37,6 +37,7 @@ private:
   const ScopeModel &model;
   std::string typeOfAttribute(const std::string &ownerType, llvm::StringRef attribute,
                               int depth) const;
+  std::string returnTypeOfCall(TSNode callee, int scope, int depth) const;
 };
 
 } // namespace capcycle::python

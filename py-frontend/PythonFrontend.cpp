@@ -4,6 +4,8 @@
 #include "CallableStoreCollector.h"
 #include "CallbackRegistrationCollector.h"
 #include "FinalizerReleaseCollector.h"
+#include "ModuleInterfaceCollector.h"
+#include "project/ProjectModel.h"
 
 #include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -117,7 +119,8 @@ FactSet analyzePythonSource(llvm::StringRef path, llvm::StringRef source,
   facts.finalizerReleases = python::collectFinalizerReleases(model);
   facts.callbackRegistrations = python::collectCallbackRegistrations(model);
   facts.pythonCallableStores = python::collectCallableStores(model);
-  facts.pythonClasses = python::collectClassBases(model);
+  facts.pythonClasses = python::collectClasses(model);
+  facts.pythonModuleBindings = python::collectModuleBindings(model);
   return facts;
 }
 
@@ -150,6 +153,7 @@ FactSet analyzePythonFiles(const std::vector<std::string> &files,
   FactSet facts;
   for (FactSet &file : perFile)
     facts.append(std::move(file));
+  python::resolveAcrossFiles(facts);
   return facts;
 }
 

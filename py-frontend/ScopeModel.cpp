@@ -227,6 +227,11 @@ private:
       push(function, item.scope, Mode::Read, item.defaultOf, item.weak);
     } else if (kind == k.comment) {
       // nothing to see
+    } else if (kind == k.returnStatement) {
+      // What a function returns is a type source for its callers (py-frontend/project/).
+      if (TSNode value = ts_node_named_child(node, 0); !ts_node_is_null(value))
+        model.scopes[item.scope].returnValues.push_back(value);
+      pushChildren(node, item.scope, Mode::Read, item.defaultOf, item.weak);
     } else {
       Mode mode = passesModeThrough(kind) ? item.mode : Mode::Read;
       pushChildren(node, item.scope, mode, item.defaultOf, item.weak);
@@ -297,7 +302,10 @@ private:
   // `from m import x` binds `x`.
   void visitImport(TSNode node, int scope, bool fromImport) {
     TSNode module = fromImport ? ts_node_child_by_field_id(node, f.moduleName) : TSNode{};
-    std::string prefix = ts_node_is_null(module) ? "" : text(module).str() + ".";
+    // `from . import x` -> ".x", `from ..a import x` -> "..a.x": as many leading dots as levels.
+    std::string prefix = ts_node_is_null(module) ? "" : text(module).str();
+    if (!prefix.empty() && prefix.back() != '.')
+      prefix += ".";
     uint32_t count = ts_node_named_child_count(node);
     for (uint32_t i = fromImport ? 1 : 0; i < count; ++i) {
       TSNode c = ts_node_named_child(node, i);

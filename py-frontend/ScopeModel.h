@@ -25,7 +25,8 @@ struct NameBinding {
   BindingKind kind = BindingKind::Other;
   unsigned count = 0;          // how many statements bind it (1: a single assignment)
   TSNode value{};              // `name = value`: the value of the first plain assignment
-  std::string importPath;      // Import: `import a.b as c` -> "a.b", `from m import x` -> "m.x"
+  std::string importPath;      // Import: `import a.b as c` -> "a.b", `from m import x` -> "m.x",
+                               // `from . import x` -> ".x", `from ..m import x` -> "..m.x"
 };
 
 struct NameReference {
@@ -55,6 +56,7 @@ struct Scope {
   std::string firstParameter;   // functions: `self` of a method
   std::vector<std::string> parameters; // functions and lambdas, in order
   std::vector<AttributeAssignment> attributeAssignments; // classes: `self.x = ...` in methods
+  std::vector<TSNode> returnValues; // functions: the values of their `return` statements
   llvm::StringSet<> globals;
   llvm::StringSet<> nonlocals;
 };

@@ -18,6 +18,7 @@ void FactSet::append(FactSet &&other) {
   move(finalizerReleases, other.finalizerReleases);
   move(pythonCallableStores, other.pythonCallableStores);
   move(pythonClasses, other.pythonClasses);
+  move(pythonModuleBindings, other.pythonModuleBindings);
   move(boundTypes, other.boundTypes);
   move(moduleHandOffs, other.moduleHandOffs);
   move(boundMembers, other.boundMembers);
@@ -174,17 +175,43 @@ bool fromJSON(const Value &value, PythonCallableStore &out, Path path) {
          m.map("location", out.location);
 }
 
+Value toJSON(const PythonAttribute &a) { return Object{{"name", a.name}, {"type", a.type}}; }
+
+bool fromJSON(const Value &value, PythonAttribute &out, Path path) {
+  ObjectMapper m(value, path);
+  return m && m.map("name", out.name) && m.map("type", out.type);
+}
+
 Value toJSON(const PythonClass &c) {
+  Array attributes;
+  for (const PythonAttribute &a : c.attributes)
+    attributes.push_back(toJSON(a));
   return Object{{"name", c.name},
                 {"bindingId", c.bindingId},
                 {"bases", c.bases},
-                {"location", toJSON(c.location)}};
+                {"location", toJSON(c.location)},
+                {"attributes", std::move(attributes)}};
 }
 
 bool fromJSON(const Value &value, PythonClass &out, Path path) {
   ObjectMapper m(value, path);
   return m && m.map("name", out.name) && m.map("bindingId", out.bindingId) &&
-         m.map("bases", out.bases) && m.map("location", out.location);
+         m.map("bases", out.bases) && m.map("location", out.location) &&
+         m.mapOptional("attributes", out.attributes);
+}
+
+Value toJSON(const PythonModuleBinding &b) {
+  return Object{{"file", b.file},
+                {"name", b.name},
+                {"kind", b.kind},
+                {"target", b.target},
+                {"location", toJSON(b.location)}};
+}
+
+bool fromJSON(const Value &value, PythonModuleBinding &out, Path path) {
+  ObjectMapper m(value, path);
+  return m && m.map("file", out.file) && m.map("name", out.name) && m.map("kind", out.kind) &&
+         m.map("target", out.target) && m.map("location", out.location);
 }
 
 Value toJSON(const BoundType &t) {
@@ -397,6 +424,7 @@ Value toJSON(const FactSet &f) {
                 {"finalizerReleases", array(f.finalizerReleases)},
                 {"pythonCallableStores", array(f.pythonCallableStores)},
                 {"pythonClasses", array(f.pythonClasses)},
+                {"pythonModuleBindings", array(f.pythonModuleBindings)},
                 {"boundTypes", array(f.boundTypes)},
                 {"moduleHandOffs", array(f.moduleHandOffs)},
                 {"boundMembers", array(f.boundMembers)},
@@ -415,6 +443,7 @@ bool fromJSON(const Value &value, FactSet &out, Path path) {
          m.map("finalizerReleases", out.finalizerReleases) &&
          m.map("pythonCallableStores", out.pythonCallableStores) &&
          m.map("pythonClasses", out.pythonClasses) &&
+         m.mapOptional("pythonModuleBindings", out.pythonModuleBindings) &&
          m.map("boundTypes", out.boundTypes) && m.map("moduleHandOffs", out.moduleHandOffs) &&
          m.map("boundMembers", out.boundMembers) &&
          m.map("pythonReferences", out.pythonReferences) && m.map("gcSupport", out.gcSupport) &&

@@ -120,14 +120,39 @@ struct PythonCallableStore {
   friend bool operator==(const PythonCallableStore &, const PythonCallableStore &) = default;
 };
 
+// What instances of a Python class hold in one attribute, as the class's own file tells:
+// `self.rec = speechsdk.SpeechRecognizer(...)` in any method gives "rec" that type.
+struct PythonAttribute {
+  std::string name;
+  std::string type; // as in ObjectPath::types
+  friend bool operator==(const PythonAttribute &, const PythonAttribute &) = default;
+};
+
 // A class of the scanned Python with its bases: an instance of `class Window(QWidget)` is a
-// QWidget for the API models.
+// QWidget for the API models. The cross-file stage (py-frontend/project/) resolves bases and
+// attribute types named through other modules of the scan.
 struct PythonClass {
   std::string name;
   std::string bindingId;          // as in ObjectPath::types
   std::vector<std::string> bases; // qualified import paths, or binding ids of scanned classes
   SourceLocation location;
+  std::vector<PythonAttribute> attributes = {}; // the first assignment that tells, per attribute
   friend bool operator==(const PythonClass &, const PythonClass &) = default;
+};
+
+// A name a Python module binds at its top level, as other modules of the scan import it: what
+// the per-file model knows of it, for the cross-file stage to follow (`from .audio import
+// Recognizer`, `from app import make_recognizer`).
+struct PythonModuleBinding {
+  std::string file;
+  std::string name;
+  std::string kind;   // class | function | import | value
+  // class: its binding id; import: the dotted path imported, leading dots for a relative
+  // import (`from ..a import b`: "..a.b"); function: the type its returns give; value: the
+  // type of the single value assigned. "" where the file cannot tell.
+  std::string target;
+  SourceLocation location;
+  friend bool operator==(const PythonModuleBinding &, const PythonModuleBinding &) = default;
 };
 
 // A C++ type exposed to Python (pybind11 `py::class_<T>(m, "Name")`).
@@ -322,6 +347,7 @@ struct FactSet {
   std::vector<FinalizerRelease> finalizerReleases;
   std::vector<PythonCallableStore> pythonCallableStores;
   std::vector<PythonClass> pythonClasses;
+  std::vector<PythonModuleBinding> pythonModuleBindings;
   std::vector<BoundType> boundTypes;
   std::vector<ModuleHandOff> moduleHandOffs;
   std::vector<BoundMember> boundMembers;
@@ -342,7 +368,7 @@ const char *levelName(Notification::Level level);
 // The version of the facts' shape and JSON form. Bump it when a fact gains, loses or renames a
 // field, or when what a field means changes: facts stored by an earlier capcycle (the C++ facts
 // cache, clang-checks/FactsCache.h) must then be extracted again, not read in the old shape.
-inline constexpr unsigned FactsFormatVersion = 6;
+inline constexpr unsigned FactsFormatVersion = 7;
 
 // JSON round-trip (the format of `capcycle facts`).
 llvm::json::Value toJSON(const SourceLocation &location);
@@ -354,6 +380,8 @@ llvm::json::Value toJSON(const CallbackRegistration &registration);
 llvm::json::Value toJSON(const FinalizerRelease &release);
 llvm::json::Value toJSON(const PythonCallableStore &store);
 llvm::json::Value toJSON(const PythonClass &cls);
+llvm::json::Value toJSON(const PythonAttribute &attribute);
+llvm::json::Value toJSON(const PythonModuleBinding &binding);
 llvm::json::Value toJSON(const BoundType &type);
 llvm::json::Value toJSON(const ModuleHandOff &handOff);
 llvm::json::Value toJSON(const BoundMember &member);
@@ -375,6 +403,8 @@ bool fromJSON(const llvm::json::Value &value, CallbackRegistration &out, llvm::j
 bool fromJSON(const llvm::json::Value &value, FinalizerRelease &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, PythonCallableStore &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, PythonClass &out, llvm::json::Path path);
+bool fromJSON(const llvm::json::Value &value, PythonAttribute &out, llvm::json::Path path);
+bool fromJSON(const llvm::json::Value &value, PythonModuleBinding &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, BoundType &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, ModuleHandOff &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, BoundMember &out, llvm::json::Path path);

@@ -1,0 +1,93 @@
+#include "ModuleInterfaceCollector.h"
+
+#include "ObjectResolver.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+namespace capcycle::python {
+
+namespace {
+// The first attribute assignment per name that tells a type (`self.task = None` in __init__
+// does not; `self.task = loop.create_task(...)` in start() does).
+std::vector<PythonAttribute> attributeTypes(const Scope &cls, const ObjectResolver &objects) {
+  std::vector<PythonAttribute> attributes;
+  for (const AttributeAssignment &assignment : cls.attributeAssignments) {
+    if (llvm::any_of(attributes, [&](const PythonAttribute &a) { return a.name == assignment.attribute; }))
+      continue;
+    std::string type = objects.typeOfExpression(assignment.value, assignment.scope);
+    if (!type.empty())
+      attributes.push_back({assignment.attribute, std::move(type)});
+  }
+  return attributes;
+}
+
+// The type the first `return` that tells gives, over every def binding the name.
+std::string returnType(const ScopeModel &model, const ResolvedName &name,
+                       const ObjectResolver &objects) {
+  for (int function : model.functionsBoundTo(name))
+    for (TSNode value : model.scope(function).returnValues)
+      if (std::string type = objects.typeOfExpression(value, function); !type.empty())
+        return type;
+  return {};
+}
+} // namespace
+
+std::vector<PythonClass> collectClasses(const ScopeModel &model) {
+  std::vector<PythonClass> classes;
+  ObjectResolver objects(model);
+  for (int i = 0; i < model.scopeCount(); ++i) {
+    const Scope &cls = model.scope(i);
+    if (cls.kind != ScopeKind::Class)
+      continue;
+    std::vector<std::string> bases;
+    TSNode superclasses = ts_node_child_by_field_id(cls.node, fields().superclasses);
+    for (uint32_t b = 0, n = ts_node_is_null(superclasses) ? 0 : ts_node_named_child_count(superclasses);
+         b < n; ++b) {
+      std::string base = objects.qualifiedName(ts_node_named_child(superclasses, b), cls.parent);
+      if (!base.empty())
+        bases.push_back(std::move(base));
+    }
+    classes.push_back({cls.name, objects.classId(i), std::move(bases), cls.nameLocation,
+                       attributeTypes(cls, objects)});
+  }
+  return classes;
+}
+
+std::vector<PythonModuleBinding> collectModuleBindings(const ScopeModel &model) {
+  std::vector<PythonModuleBinding> bindings;
+  ObjectResolver objects(model);
+  const Scope &module = model.scope(0);
+  for (const auto &entry : module.bindings) {
+    ResolvedName name{0, entry.getKey().str()};
+    const NameBinding &binding = entry.getValue();
+    PythonModuleBinding out{model.file().str(), name.name, "", "", binding.definedAt};
+    switch (binding.kind) {
+    case BindingKind::Class:
+      out.kind = "class";
+      out.target = objects.classId(model.classBoundTo(name));
+      break;
+    case BindingKind::Function:
+      out.kind = "function";
+      out.target = returnType(model, name, objects);
+      break;
+    case BindingKind::Import:
+      out.kind = "import";
+      out.target = binding.importPath;
+      break;
+    case BindingKind::Assignment:
+      out.kind = "value";
+      out.target = binding.count == 1 ? objects.typeOfExpression(binding.value, 0) : "";
+      break;
+    default:
+      continue;
+    }
+    bindings.push_back(std::move(out));
+  }
+  // StringMap order is a hash order: facts come out the same on every run.
+  llvm::sort(bindings, [](const PythonModuleBinding &a, const PythonModuleBinding &b) {
+    return a.name < b.name;
+  });
+  return bindings;
+}
+
+} // namespace capcycle::python
