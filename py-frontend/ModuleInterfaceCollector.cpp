@@ -7,27 +7,30 @@
 namespace capcycle::python {
 
 namespace {
-// The first attribute assignment per name that tells a type (`self.task = None` in __init__
-// does not; `self.task = loop.create_task(...)` in start() does).
-std::vector<PythonAttribute> attributeTypes(const Scope &cls, const ObjectResolver &objects) {
+// Per attribute, the type the class tells (ObjectResolver::attributeType).
+std::vector<PythonAttribute> attributeTypes(int cls, const ScopeModel &model,
+                                            const ObjectResolver &objects) {
   std::vector<PythonAttribute> attributes;
-  for (const AttributeAssignment &assignment : cls.attributeAssignments) {
-    if (llvm::any_of(attributes, [&](const PythonAttribute &a) { return a.name == assignment.attribute; }))
-      continue;
-    std::string type = objects.typeOfExpression(assignment.value, assignment.scope);
-    if (!type.empty())
-      attributes.push_back({assignment.attribute, std::move(type)});
-  }
+  auto add = [&](llvm::StringRef name) {
+    if (llvm::any_of(attributes, [&](const PythonAttribute &a) { return a.name == name; }))
+      return;
+    if (std::string type = objects.attributeType(cls, name); !type.empty())
+      attributes.push_back({name.str(), std::move(type)});
+  };
+  for (const AttributeAssignment &assignment : model.scope(cls).attributeAssignments)
+    add(assignment.attribute);
+  for (const auto &declared : model.scope(cls).annotations)
+    add(declared.getKey());
+  llvm::sort(attributes, [](const PythonAttribute &a, const PythonAttribute &b) { return a.name < b.name; });
   return attributes;
 }
 
-// The type the first `return` that tells gives, over every def binding the name.
+// The type the first def binding the name returns (ObjectResolver::returnType).
 std::string returnType(const ScopeModel &model, const ResolvedName &name,
                        const ObjectResolver &objects) {
   for (int function : model.functionsBoundTo(name))
-    for (TSNode value : model.scope(function).returnValues)
-      if (std::string type = objects.typeOfExpression(value, function); !type.empty())
-        return type;
+    if (std::string type = objects.returnType(function); !type.empty())
+      return type;
   return {};
 }
 } // namespace
@@ -48,7 +51,7 @@ std::vector<PythonClass> collectClasses(const ScopeModel &model) {
         bases.push_back(std::move(base));
     }
     classes.push_back({cls.name, objects.classId(i), std::move(bases), cls.nameLocation,
-                       attributeTypes(cls, objects)});
+                       attributeTypes(i, model, objects)});
   }
   return classes;
 }

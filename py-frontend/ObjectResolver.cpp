@@ -1,6 +1,7 @@
 #include "ObjectResolver.h"
 
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringExtras.h"
 
 namespace capcycle::python {
 
@@ -141,9 +142,90 @@ std::string ObjectResolver::returnTypeOfCall(TSNode callee, int scope, int depth
   if (!b || b->kind != BindingKind::Function)
     return {};
   for (int function : model.functionsBoundTo(*binding))
-    for (TSNode value : model.scope(function).returnValues)
-      if (std::string type = typeOfExpression(value, function, depth + 1); !type.empty())
-        return type;
+    if (std::string type = returnType(function, depth + 1); !type.empty())
+      return type;
+  return {};
+}
+
+// `-> Gtk.Widget` first, then the first `return` that tells.
+std::string ObjectResolver::returnType(int function, int depth) const {
+  const Scope &scope = model.scope(function);
+  if (std::string declared = typeOfAnnotation(scope.returnAnnotation, scope.parent, depth);
+      !declared.empty())
+    return declared;
+  for (TSNode value : scope.returnValues)
+    if (std::string type = typeOfExpression(value, function, depth + 1); !type.empty())
+      return type;
+  return {};
+}
+
+namespace {
+bool isNoneAnnotation(TSNode node, llvm::StringRef source) {
+  return is(node, kinds().none) || (is(node, kinds().identifier) && nodeText(node, source) == "None");
+}
+} // namespace
+
+// `rec: speechsdk.SpeechRecognizer`, `Optional[Gtk.Widget]`, `Gtk.Widget | None`,
+// `Union[Recognizer, None]`, `"Recognizer"`: the one class the annotation names.
+std::string ObjectResolver::typeOfAnnotation(TSNode annotation, int scope, int depth) const {
+  if (ts_node_is_null(annotation) || depth > MaxDepth)
+    return {};
+  llvm::StringRef kind = ts_node_type(annotation);
+  if (kind == "type")
+    return typeOfAnnotation(ts_node_named_child(annotation, 0), scope, depth + 1);
+  if (is(annotation, kinds().identifier) || is(annotation, kinds().attribute))
+    return qualifiedName(annotation, scope);
+  if (kind == "string")
+    return qualifiedDottedName(nodeText(annotation, model.source()).trim("\"'"), scope);
+  // The one member that is not None.
+  auto single = [&](std::vector<TSNode> members) -> std::string {
+    llvm::erase_if(members, [&](TSNode m) { return isNoneAnnotation(m, model.source()); });
+    return members.size() == 1 ? typeOfAnnotation(members[0], scope, depth + 1) : std::string();
+  };
+  auto namedChildren = [](TSNode node, uint32_t from) {
+    std::vector<TSNode> children;
+    for (uint32_t i = from, n = ts_node_named_child_count(node); i < n; ++i)
+      children.push_back(ts_node_named_child(node, i));
+    return children;
+  };
+  if (kind == "binary_operator")
+    return single({ts_node_child_by_field_id(annotation, fields().left),
+                   ts_node_child_by_field_id(annotation, fields().right)});
+  if (kind == "union_type")
+    return single(namedChildren(annotation, 0));
+  if (kind == "member_type")
+    return qualifiedDottedName(nodeText(annotation, model.source()), scope);
+  // Inside an annotation, `Optional[X]` is a generic_type: the name, then a type_parameter.
+  if (kind == "generic_type" && ts_node_named_child_count(annotation) == 2) {
+    llvm::StringRef generic = nodeText(ts_node_named_child(annotation, 0), model.source());
+    if (generic == "Optional" || generic == "Union")
+      return single(namedChildren(ts_node_named_child(annotation, 1), 0));
+  }
+  if (kind == "subscript") {
+    llvm::StringRef generic =
+        nodeText(ts_node_child_by_field_id(annotation, fields().value), model.source());
+    std::vector<TSNode> members;
+    for (uint32_t i = 1, n = ts_node_named_child_count(annotation); i < n; ++i)
+      members.push_back(ts_node_named_child(annotation, i));
+    if (generic.ends_with("Optional") || generic.ends_with("Union"))
+      return single(members);
+  }
+  return {};
+}
+
+// "speechsdk.SpeechRecognizer" written in a string annotation, read in `scope`.
+std::string ObjectResolver::qualifiedDottedName(llvm::StringRef dotted, int scope) const {
+  auto [head, rest] = dotted.split('.');
+  if (head.empty() || !llvm::all_of(dotted, [](char c) { return llvm::isAlnum(c) || c == '_' || c == '.'; }))
+    return {};
+  auto root = resolveName(head, scope);
+  const NameBinding *binding = root ? model.binding(*root) : nullptr;
+  if (!binding)
+    return {};
+  if (binding->kind == BindingKind::Import)
+    return rest.empty() ? binding->importPath : binding->importPath + "." + rest.str();
+  if (binding->kind == BindingKind::Class && rest.empty())
+    return classId(model.classBoundTo(*root));
   return {};
 }
 
@@ -151,6 +233,15 @@ std::string ObjectResolver::typeOfBinding(const ResolvedName &name, int depth) c
   const NameBinding *binding = model.binding(name);
   if (!binding || depth > MaxDepth)
     return {};
+  // A declared type is what the code promises the name holds.
+  const Scope &bindingScope = model.scope(name.scope);
+  if (auto declared = bindingScope.annotations.find(name.name);
+      declared != bindingScope.annotations.end() && binding->kind != BindingKind::Import &&
+      binding->kind != BindingKind::Class && binding->kind != BindingKind::Function)
+    if (std::string type = typeOfAnnotation(declared->second.type, declared->second.evaluatedIn,
+                                            depth + 1);
+        !type.empty())
+      return type;
   if (binding->kind == BindingKind::Parameter) {
     // `self` of a method: an instance of the class the method is defined in.
     int cls = model.enclosingClass(name.scope);
@@ -171,8 +262,25 @@ std::string ObjectResolver::typeOfAttribute(const std::string &ownerType,
   int cls = classScopeOf(ownerType);
   if (cls < 0)
     return {};
-  // The first assignment that tells (`self.task = None` in __init__ does not).
-  for (const AttributeAssignment &assignment : model.scope(cls).attributeAssignments)
+  return attributeType(cls, attribute, depth);
+}
+
+// A declared type first (`self.rec: Recognizer = None`, a class body's `rec: Recognizer`),
+// then the first assignment that tells (`self.task = None` in __init__ does not).
+std::string ObjectResolver::attributeType(int cls, llvm::StringRef attribute, int depth) const {
+  const Scope &scope = model.scope(cls);
+  for (const AttributeAssignment &assignment : scope.attributeAssignments)
+    if (assignment.attribute == attribute && !ts_node_is_null(assignment.annotation))
+      if (std::string type = typeOfAnnotation(assignment.annotation,
+                                              model.scope(assignment.scope).parent, depth + 1);
+          !type.empty())
+        return type;
+  if (auto declared = scope.annotations.find(attribute); declared != scope.annotations.end())
+    if (std::string type =
+            typeOfAnnotation(declared->second.type, declared->second.evaluatedIn, depth + 1);
+        !type.empty())
+      return type;
+  for (const AttributeAssignment &assignment : scope.attributeAssignments)
     if (assignment.attribute == attribute) {
       std::string type = typeOfExpression(assignment.value, assignment.scope, depth + 1);
       if (!type.empty())

@@ -26,6 +26,13 @@ public:
   // How the object an expression evaluates to was made, or empty.
   std::string typeOfExpression(TSNode expression, int scope, int depth = 0) const;
   std::string typeOfBinding(const ResolvedName &binding, int depth = 0) const;
+  // The one class an annotation names (`Optional[X]`, `X | None`, `"X"`), read in `scope`.
+  std::string typeOfAnnotation(TSNode annotation, int scope, int depth = 0) const;
+  // What instances of the class `cls` (a class scope) hold in `attribute`, as its methods and
+  // body tell: a declared type first, then the first assignment that tells.
+  std::string attributeType(int cls, llvm::StringRef attribute, int depth = 0) const;
+  // What the function scope returns: its `-> T`, else the first `return` that tells.
+  std::string returnType(int function, int depth = 0) const;
   // The identity of a class scope, used as the type of its instances.
   std::string classId(int classScope) const;
   BindingRef bindingRef(const ResolvedName &binding) const;
@@ -38,6 +45,7 @@ private:
   std::string typeOfAttribute(const std::string &ownerType, llvm::StringRef attribute,
                               int depth) const;
   std::string returnTypeOfCall(TSNode callee, int scope, int depth) const;
+  std::string qualifiedDottedName(llvm::StringRef dotted, int scope) const;
 };
 
 } // namespace capcycle::python

@@ -118,7 +118,10 @@ private:
 
   // `name = value` keeps its value for type and alias resolution; `self.x = value` in a method
   // records what instances of the class hold.
-  void visitAssignmentTarget(TSNode left, TSNode right, int scope, bool plainAssignment) {
+  void visitAssignmentTarget(TSNode left, TSNode right, int scope, bool plainAssignment,
+                             TSNode annotation = {}) {
+    if (plainAssignment && is(left, k.identifier) && !ts_node_is_null(annotation))
+      model.scopes[scope].annotations[text(left)] = {annotation, scope};
     if (plainAssignment && is(left, k.identifier)) {
       if (is(right, k.none)) // `x = None` may break a cycle through x
         model.assignmentSites.push_back({ts_node_parent(left), scope});
@@ -136,7 +139,7 @@ private:
           model.scopes[s.parent].kind == ScopeKind::Class) {
         TSNode attribute = ts_node_child_by_field_id(left, f.attributeName);
         model.scopes[s.parent].attributeAssignments.push_back(
-            {text(attribute).str(), right, scope});
+            {text(attribute).str(), right, scope, annotation});
       }
     }
     push(left, scope, Mode::Bind);
@@ -180,7 +183,8 @@ private:
     } else if (kind == k.assignment || kind == k.augmentedAssignment) {
       push(child(f.right), item.scope, Mode::Read);
       push(child(f.type), item.scope, Mode::Read);
-      visitAssignmentTarget(child(f.left), child(f.right), item.scope, kind == k.assignment);
+      visitAssignmentTarget(child(f.left), child(f.right), item.scope, kind == k.assignment,
+                            child(f.type));
     } else if (kind == k.forStatement || kind == k.forInClause) {
       push(child(f.right), item.scope, Mode::Read);
       push(child(f.left), item.scope, Mode::Bind);
@@ -249,6 +253,7 @@ private:
       model.lambdaScopes[ts_node_start_byte(node)] = inner;
     push(ts_node_child_by_field_id(node, f.body), inner, Mode::Read);
     push(ts_node_child_by_field_id(node, f.returnType), item.scope, Mode::Read);
+    model.scopes[inner].returnAnnotation = ts_node_child_by_field_id(node, f.returnType);
     TSNode parameters = ts_node_child_by_field_id(node, f.parameters);
     if (!ts_node_is_null(parameters))
       forEachNamedChild(parameters, [&](TSNode p) { visitParameter(p, item.scope, inner); });
@@ -275,9 +280,11 @@ private:
       push(ts_node_child_by_field_id(parameter, f.value), outer, Mode::Read, inner);
       push(ts_node_child_by_field_id(parameter, f.type), outer, Mode::Read);
       push(ts_node_child_by_field_id(parameter, f.name), inner, Mode::Bind);
+      annotate(inner, declared, ts_node_child_by_field_id(parameter, f.type), outer);
     } else if (kind == k.typedParameter) {
       TSNode type = ts_node_child_by_field_id(parameter, f.type);
       push(type, outer, Mode::Read);
+      annotate(inner, declared, type, outer);
       forEachNamedChild(parameter, [&](TSNode c) {
         if (!ts_node_eq(c, type))
           visitParameter(c, outer, inner);
@@ -285,6 +292,11 @@ private:
     } else if (kind == k.listSplatPattern || kind == k.dictionarySplatPattern) {
       forEachNamedChild(parameter, [&](TSNode c) { visitParameter(c, outer, inner); });
     }
+  }
+
+  void annotate(int scope, TSNode name, TSNode type, int evaluatedIn) {
+    if (!ts_node_is_null(name) && !ts_node_is_null(type) && is(name, k.identifier))
+      model.scopes[scope].annotations[text(name)] = {type, evaluatedIn};
   }
 
   // The name a parameter node declares (`x`, `x: int`, `x=1`, `*args`), or a null node.

@@ -37,11 +37,20 @@ struct NameReference {
   SourceLocation location;
 };
 
-// `self.attr = value` inside a method: what instances of the class hold.
+// `self.attr = value` (or `self.attr: T = value`, `self.attr: T`) inside a method: what
+// instances of the class hold.
 struct AttributeAssignment {
   std::string attribute;
-  TSNode value;
-  int scope; // the method the assignment is evaluated in
+  TSNode value;           // null for a bare annotation
+  int scope;              // the method the assignment is evaluated in
+  TSNode annotation = {}; // the `type` node, if annotated
+};
+
+// A name declared with a type: `def f(rec: Recognizer)`, `rec: Recognizer = ...`, a class
+// body's `rec: Recognizer`.
+struct Annotation {
+  TSNode type;   // the `type` node
+  int evaluatedIn; // the scope the annotation's names are read in (a parameter's: the def's)
 };
 
 struct Scope {
@@ -57,6 +66,8 @@ struct Scope {
   std::vector<std::string> parameters; // functions and lambdas, in order
   std::vector<AttributeAssignment> attributeAssignments; // classes: `self.x = ...` in methods
   std::vector<TSNode> returnValues; // functions: the values of their `return` statements
+  TSNode returnAnnotation = {};     // functions: `-> T`, read in the parent scope
+  llvm::StringMap<Annotation> annotations; // names this scope binds with a declared type
   llvm::StringSet<> globals;
   llvm::StringSet<> nonlocals;
 };
