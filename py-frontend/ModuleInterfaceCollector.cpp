@@ -21,6 +21,9 @@ std::vector<PythonAttribute> attributeTypes(int cls, const ScopeModel &model,
     add(assignment.attribute);
   for (const auto &declared : model.scope(cls).annotations)
     add(declared.getKey());
+  for (int child : model.scope(cls).children)
+    if (model.scope(child).kind == ScopeKind::Function && objects.isProperty(child))
+      add(model.scope(child).name);
   llvm::sort(attributes, [](const PythonAttribute &a, const PythonAttribute &b) { return a.name < b.name; });
   return attributes;
 }

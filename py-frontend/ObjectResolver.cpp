@@ -63,6 +63,8 @@ std::optional<ObjectPath> ObjectResolver::pathOf(TSNode expression, int scope) c
   auto root = resolveName(nodeText(node, model.source()), scope);
   if (!root)
     return std::nullopt;
+  if (std::optional<ObjectPath> owned = ownedAlias(*root, reversed, expression))
+    return owned;
   ObjectPath path;
   path.root = bindingRef(*root);
   path.attributes.assign(reversed.rbegin(), reversed.rend());
@@ -70,6 +72,60 @@ std::optional<ObjectPath> ObjectResolver::pathOf(TSNode expression, int scope) c
   path.types.push_back(typeOfBinding(*root));
   for (const std::string &attribute : path.attributes)
     path.types.push_back(typeOfAttribute(path.types.back(), attribute, 0));
+  return path;
+}
+
+// A local of a method that is another name for an attribute of the method's object, in
+// either order: `entry = self.entry = Gtk.Entry()` or `entry = self.entry` (the local's single
+// value is the attribute), or `entry = Gtk.Entry(); self.entry = entry` (the method stores
+// the local in an attribute). A callback connected to `entry` that captures `self` closes a
+// cycle through `self.entry`: the path is the attribute's, followed by what `expression`
+// reads below the local (`reversed`: those names, last first). The local is taken to keep naming that
+// object, as `r = recognizer` aliases are.
+std::optional<ObjectPath> ObjectResolver::ownedAlias(const ResolvedName &local,
+                                                     llvm::ArrayRef<std::string> reversed,
+                                                     TSNode expression) const {
+  const NameBinding *binding = model.binding(local);
+  const Scope &function = model.scope(local.scope);
+  if (!binding || binding->kind != BindingKind::Assignment || binding->count != 1 ||
+      function.kind != ScopeKind::Function || function.firstParameter.empty() ||
+      local.name == function.firstParameter)
+    return std::nullopt;
+  auto selfAttribute = [&](TSNode node) -> std::optional<std::string> {
+    if (!is(node, kinds().attribute))
+      return std::nullopt;
+    TSNode object = ts_node_child_by_field_id(node, fields().object);
+    if (!is(object, kinds().identifier) ||
+        nodeText(object, model.source()) != function.firstParameter)
+      return std::nullopt;
+    return nodeText(ts_node_child_by_field_id(node, fields().attributeName), model.source()).str();
+  };
+  std::optional<std::string> attribute;
+  TSNode value = binding->value;
+  if (is(value, kinds().assignment))
+    attribute = selfAttribute(ts_node_child_by_field_id(value, fields().left));
+  else
+    attribute = selfAttribute(value);
+  int cls = model.enclosingClass(local.scope);
+  if (!attribute && cls >= 0)
+    for (const AttributeAssignment &store : model.scope(cls).attributeAssignments)
+      if (store.scope == local.scope && is(store.value, kinds().identifier) &&
+          nodeText(store.value, model.source()) == local.name)
+        attribute = store.attribute;
+  auto self = model.resolve(local.scope, function.firstParameter);
+  if (!attribute || !self)
+    return std::nullopt;
+  ObjectPath path;
+  path.root = bindingRef(*self);
+  path.attributes.push_back(*attribute);
+  path.attributes.insert(path.attributes.end(), reversed.rbegin(), reversed.rend());
+  path.text = nodeText(expression, model.source()).str();
+  path.types.push_back(typeOfBinding(*self));
+  std::string localType = typeOfBinding(local);
+  path.types.push_back(!localType.empty() ? localType
+                                          : typeOfAttribute(path.types.back(), *attribute, 0));
+  for (size_t i = 1; i < path.attributes.size(); ++i)
+    path.types.push_back(typeOfAttribute(path.types.back(), path.attributes[i], 0));
   return path;
 }
 
@@ -109,6 +165,10 @@ std::string ObjectResolver::typeOfExpression(TSNode expression, int scope, int d
       return returned;
     return qualifiedName(callee, scope);
   }
+  // `limit = self.limit = Gtk.SpinButton()`: the value of a chained assignment.
+  if (is(expression, k.assignment))
+    return typeOfExpression(ts_node_child_by_field_id(expression, fields().right), scope,
+                            depth + 1);
   // Literal containers: `self.callbacks = []` is a list, whatever the name says.
   llvm::StringRef literal = ts_node_type(expression);
   if (literal == "list" || literal == "list_comprehension")
@@ -135,6 +195,17 @@ std::string ObjectResolver::typeOfExpression(TSNode expression, int scope, int d
 // `make_meter()` with `def make_meter(): return Gtk.LevelBar()` in this file: what the def's
 // returns give (the first that tells).
 std::string ObjectResolver::returnTypeOfCall(TSNode callee, int scope, int depth) const {
+  // `self._get_album_model()`: a method of a class of this file, called on an instance (a
+  // static or class method returns the same through it).
+  if (is(callee, kinds().attribute)) {
+    int cls = classScopeOf(
+        typeOfExpression(ts_node_child_by_field_id(callee, fields().object), scope, depth + 1));
+    int method = cls < 0 ? -1
+                         : model.methodOf(cls, nodeText(ts_node_child_by_field_id(
+                                                            callee, fields().attributeName),
+                                                        model.source()));
+    return method < 0 ? std::string() : returnType(method, depth + 1);
+  }
   if (!is(callee, kinds().identifier))
     return {};
   auto binding = resolveName(nodeText(callee, model.source()), scope);
@@ -286,7 +357,36 @@ std::string ObjectResolver::attributeType(int cls, llvm::StringRef attribute, in
       if (!type.empty())
         return type;
     }
+  // `@property def bus(self): return self._pipeline.get_bus()`.
+  if (int method = model.methodOf(cls, attribute); method >= 0 && isProperty(method))
+    return returnType(method, depth + 1);
   return {};
+}
+
+namespace {
+// The decorators of a def, as written (`property`, `functools.cached_property`, ...).
+std::vector<llvm::StringRef> decoratorsOf(TSNode definition, llvm::StringRef source) {
+  std::vector<llvm::StringRef> decorators;
+  TSNode parent = ts_node_parent(definition);
+  if (ts_node_is_null(parent) || llvm::StringRef(ts_node_type(parent)) != "decorated_definition")
+    return decorators;
+  for (uint32_t i = 0, n = ts_node_named_child_count(parent); i < n; ++i) {
+    TSNode child = ts_node_named_child(parent, i);
+    if (llvm::StringRef(ts_node_type(child)) == "decorator" && ts_node_named_child_count(child))
+      decorators.push_back(nodeText(ts_node_named_child(child, 0), source));
+  }
+  return decorators;
+}
+} // namespace
+
+bool ObjectResolver::isProperty(int function) const {
+  return llvm::any_of(decoratorsOf(model.scope(function).node, model.source()),
+                      [](llvm::StringRef d) { return d == "property" || d.ends_with("cached_property"); });
+}
+
+bool ObjectResolver::isStaticOrClassMethod(int function) const {
+  return llvm::any_of(decoratorsOf(model.scope(function).node, model.source()),
+                      [](llvm::StringRef d) { return d == "staticmethod" || d == "classmethod"; });
 }
 
 } // namespace capcycle::python

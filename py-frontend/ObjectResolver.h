@@ -33,6 +33,10 @@ public:
   std::string attributeType(int cls, llvm::StringRef attribute, int depth = 0) const;
   // What the function scope returns: its `-> T`, else the first `return` that tells.
   std::string returnType(int function, int depth = 0) const;
+  // Whether a def is decorated `@property` (or a cached_property), `@staticmethod` or
+  // `@classmethod`.
+  bool isProperty(int function) const;
+  bool isStaticOrClassMethod(int function) const;
   // The identity of a class scope, used as the type of its instances.
   std::string classId(int classScope) const;
   BindingRef bindingRef(const ResolvedName &binding) const;
@@ -46,6 +50,9 @@ private:
                               int depth) const;
   std::string returnTypeOfCall(TSNode callee, int scope, int depth) const;
   std::string qualifiedDottedName(llvm::StringRef dotted, int scope) const;
+  std::optional<ObjectPath> ownedAlias(const ResolvedName &local,
+                                       llvm::ArrayRef<std::string> reversed,
+                                       TSNode expression) const;
 };
 
 } // namespace capcycle::python
