@@ -72,12 +72,21 @@ private:
   // An object a callback can be stored on: a chain from a binding that is not a module or class.
   std::optional<ObjectPath> receiverOf(TSNode expression, int scope) const {
     auto path = objects.pathOf(expression, scope);
-    if (!path)
-      return std::nullopt;
-    auto root = objects.resolveName(path->root.name, scope);
-    if (!root || objects.isModuleOrClass(*root))
+    if (!path || !isReceiver(*path, scope))
       return std::nullopt;
     return path;
+  }
+
+  bool isReceiver(const ObjectPath &path, int scope) const {
+    auto root = objects.resolveName(path.root.name, scope);
+    return root && !objects.isModuleOrClass(*root);
+  }
+
+  // receiverOf, one per element where the chain starts from a loop over written-out objects.
+  std::vector<ObjectPath> receiversOf(TSNode expression, int scope) const {
+    std::vector<ObjectPath> receivers = objects.pathsOf(expression, scope);
+    llvm::erase_if(receivers, [&](const ObjectPath &path) { return !isReceiver(path, scope); });
+    return receivers;
   }
 
   void add(CallbackRegistration registration, const ResolvedCallback &callback, TSNode argument,
@@ -97,15 +106,14 @@ private:
     TSNode function = ts_node_child_by_field_id(site.node, fields().function);
     std::vector<CallArgument> arguments = callArguments(site.node, model.source());
     if (is(function, kinds().attribute)) {
-      auto receiver =
-          receiverOf(ts_node_child_by_field_id(function, fields().object), site.scope);
-      if (receiver)
+      for (const ObjectPath &receiver :
+           receiversOf(ts_node_child_by_field_id(function, fields().object), site.scope))
         for (const CallArgument &argument : arguments)
           if (auto callback = callbacks.resolve(argument.value, site.scope)) {
             CallbackRegistration r;
             r.site = nodeLocation(site.node, model.file());
             r.form = "call";
-            r.receiver = *receiver;
+            r.receiver = receiver;
             r.name = text(ts_node_child_by_field_id(function, fields().attributeName)).str();
             r.callbackArgument = argument.index;
             r.callbackKeyword = argument.keyword;

@@ -119,7 +119,10 @@ std::optional<ObjectPath> ObjectResolver::ownedAlias(const ResolvedName &local,
   path.root = bindingRef(*self);
   path.attributes.push_back(*attribute);
   path.attributes.insert(path.attributes.end(), reversed.rbegin(), reversed.rend());
-  path.text = nodeText(expression, model.source()).str();
+  // Named as the attribute it is (`self._sb_box`), which is what the cycle goes through.
+  path.text = function.firstParameter + "." + *attribute;
+  for (auto it = reversed.rbegin(); it != reversed.rend(); ++it)
+    path.text += "." + *it;
   path.types.push_back(typeOfBinding(*self));
   std::string localType = typeOfBinding(local);
   path.types.push_back(!localType.empty() ? localType
@@ -127,6 +130,37 @@ std::optional<ObjectPath> ObjectResolver::ownedAlias(const ResolvedName &local,
   for (size_t i = 1; i < path.attributes.size(); ++i)
     path.types.push_back(typeOfAttribute(path.types.back(), path.attributes[i], 0));
   return path;
+}
+
+std::vector<ObjectPath> ObjectResolver::pathsOf(TSNode expression, int scope) const {
+  llvm::SmallVector<std::string, 4> reversed;
+  TSNode node = expression;
+  while (is(node, kinds().attribute)) {
+    reversed.push_back(
+        nodeText(ts_node_child_by_field_id(node, fields().attributeName), model.source()).str());
+    node = ts_node_child_by_field_id(node, fields().object);
+  }
+  std::optional<ResolvedName> root =
+      is(node, kinds().identifier) ? model.resolve(scope, nodeText(node, model.source()))
+                                   : std::nullopt;
+  const NameBinding *binding = root ? model.binding(*root) : nullptr;
+  if (!binding || binding->count != 1 || ts_node_is_null(binding->iterable)) {
+    std::optional<ObjectPath> path = pathOf(expression, scope);
+    return path ? std::vector<ObjectPath>{*path} : std::vector<ObjectPath>{};
+  }
+  std::vector<ObjectPath> paths;
+  for (uint32_t i = 0, n = ts_node_named_child_count(binding->iterable); i < n; ++i) {
+    std::optional<ObjectPath> element = pathOf(ts_node_named_child(binding->iterable, i), root->scope);
+    if (!element)
+      continue;
+    for (auto it = reversed.rbegin(); it != reversed.rend(); ++it) {
+      element->attributes.push_back(*it);
+      element->types.push_back(typeOfAttribute(element->types.back(), *it, 0));
+    }
+    element->text = nodeText(expression, model.source()).str();
+    paths.push_back(std::move(*element));
+  }
+  return paths;
 }
 
 std::string ObjectResolver::qualifiedName(TSNode expression, int scope) const {

@@ -18,6 +18,9 @@ public:
   // A name or attribute chain read in `scope`; nullopt for anything else (calls, subscripts)
   // and for names that resolve to no binding (builtins).
   std::optional<ObjectPath> pathOf(TSNode expression, int scope) const;
+  // pathOf, or, where the chain starts from the variable of a loop over a written-out tuple or
+  // list (`for sig in (r.stopped, r.canceled): sig.connect(cb)`), one path per element.
+  std::vector<ObjectPath> pathsOf(TSNode expression, int scope) const;
   // The binding a name denotes after following aliases; nullopt when unresolved.
   std::optional<ResolvedName> resolveName(llvm::StringRef name, int scope) const;
   // Dotted callee -> import path ("speechsdk.SpeechRecognizer" -> "azure...SpeechRecognizer"),

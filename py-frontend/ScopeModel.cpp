@@ -187,7 +187,16 @@ private:
                             child(f.type));
     } else if (kind == k.forStatement || kind == k.forInClause) {
       push(child(f.right), item.scope, Mode::Read);
-      push(child(f.left), item.scope, Mode::Bind);
+      TSNode target = child(f.left), iterable = child(f.right);
+      if (kind == k.forStatement && is(target, k.identifier) &&
+          (is(iterable, k.tuple) || is(iterable, k.list))) {
+        // A loop over written-out objects (`for sig in (r.stopped, r.canceled):`) names each.
+        NameBinding &binding = bind(item.scope, target);
+        if (binding.count == 1)
+          binding.iterable = iterable;
+      } else {
+        push(target, item.scope, Mode::Bind);
+      }
       if (kind == k.forStatement) {
         push(child(f.body), item.scope, Mode::Read);
         push(ts_node_child_by_field_name(node, "alternative", 11), item.scope, Mode::Read);

@@ -25,6 +25,7 @@ struct NameBinding {
   BindingKind kind = BindingKind::Other;
   unsigned count = 0;          // how many statements bind it (1: a single assignment)
   TSNode value{};              // `name = value`: the value of the first plain assignment
+  TSNode iterable{};           // `for name in (a.sig, b.sig):` the literal tuple or list
   std::string importPath;      // Import: `import a.b as c` -> "a.b", `from m import x` -> "m.x",
                                // `from . import x` -> ".x", `from ..m import x` -> "..m.x"
 };
