@@ -11,11 +11,32 @@ namespace {
 std::vector<PythonAttribute> attributeTypes(int cls, const ScopeModel &model,
                                             const ObjectResolver &objects) {
   std::vector<PythonAttribute> attributes;
+  const Scope &scope = model.scope(cls);
+  // Where the class says what the attribute holds: the first assignment whose value tells,
+  // else its declaration, else its first assignment, else a property's def.
+  auto locationOf = [&](llvm::StringRef name) -> SourceLocation {
+    const AttributeAssignment *first = nullptr;
+    for (const AttributeAssignment &assignment : scope.attributeAssignments) {
+      if (assignment.attribute != name)
+        continue;
+      if (!first)
+        first = &assignment;
+      if (!objects.typeOfExpression(assignment.value, assignment.scope).empty() ||
+          !ts_node_is_null(assignment.annotation))
+        return assignment.at;
+    }
+    if (auto declared = scope.annotations.find(name); declared != scope.annotations.end())
+      return nodeLocation(declared->second.type, model.file());
+    if (first)
+      return first->at;
+    int method = model.methodOf(cls, name);
+    return method >= 0 ? model.scope(method).nameLocation : SourceLocation{model.file().str()};
+  };
   auto add = [&](llvm::StringRef name) {
     if (llvm::any_of(attributes, [&](const PythonAttribute &a) { return a.name == name; }))
       return;
     if (std::string type = objects.attributeType(cls, name); !type.empty())
-      attributes.push_back({name.str(), std::move(type)});
+      attributes.push_back({name.str(), std::move(type), locationOf(name)});
   };
   for (const AttributeAssignment &assignment : model.scope(cls).attributeAssignments)
     add(assignment.attribute);

@@ -139,7 +139,7 @@ private:
           model.scopes[s.parent].kind == ScopeKind::Class) {
         TSNode attribute = ts_node_child_by_field_id(left, f.attributeName);
         model.scopes[s.parent].attributeAssignments.push_back(
-            {text(attribute).str(), right, scope, annotation});
+            {text(attribute).str(), right, scope, annotation, location(left)});
       }
     }
     push(left, scope, Mode::Bind);

@@ -45,6 +45,7 @@ struct AttributeAssignment {
   TSNode value;           // null for a bare annotation
   int scope;              // the method the assignment is evaluated in
   TSNode annotation = {}; // the `type` node, if annotated
+  SourceLocation at = {}; // the target `self.attr`
 };
 
 // A name declared with a type: `def f(rec: Recognizer)`, `rec: Recognizer = ...`, a class

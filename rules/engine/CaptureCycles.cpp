@@ -65,6 +65,22 @@ std::string typeName(const FactSet &facts, const std::string &type) {
   return last.empty() ? type : last.str();
 }
 
+// Where the class of `type` (or a base, in any scanned file) assigns `attribute`.
+std::optional<SourceLocation> attributeAssignedAt(const FactSet &facts, const std::string &type,
+                                                  const std::string &attribute, int depth = 0) {
+  auto cls = llvm::find_if(facts.pythonClasses,
+                           [&](const PythonClass &c) { return c.bindingId == type; });
+  if (cls == facts.pythonClasses.end() || depth > 8)
+    return std::nullopt;
+  for (const PythonAttribute &a : cls->attributes)
+    if (a.name == attribute && a.location.valid())
+      return a.location;
+  for (const std::string &base : cls->bases)
+    if (auto at = attributeAssignedAt(facts, base, attribute, depth + 1))
+      return at;
+  return std::nullopt;
+}
+
 // Every object from the owner's root down to the owner is on the cycle.
 void findPinnedHandle(const FactSet &facts, const ApiModels &models, CaptureCycle &cycle) {
   const ObjectPath &owner = cycle.match.owner;
@@ -150,6 +166,9 @@ std::vector<CaptureCycle> findCaptureCycles(const FactSet &facts, const ApiModel
     cycle.match = *match;
     cycle.capture = capture;
     findPinnedHandle(facts, models, cycle);
+    const ObjectPath &owner = cycle.match.owner;
+    if (!owner.attributes.empty() && !owner.types.empty())
+      cycle.ownerAssignedAt = attributeAssignedAt(facts, owner.types[0], owner.attributes[0]);
     cycles.push_back(std::move(cycle));
   }
   return cycles;
@@ -191,7 +210,7 @@ Finding describeCycle(const CaptureCycle &cycle, const char *ruleId, Level level
           ? quoted(owner.root.name) + " owns " + match.holder
           : quoted(owner.root.name) + " owns " + quoted(owner.text) + ", which owns " + match.holder;
   finding.path = {
-      {owner.root.definedAt, owns},
+      {cycle.ownerAssignedAt.value_or(owner.root.definedAt), owns},
       {r.callbackArgumentLocation, match.holder + " stores " + callback + storageDescription(match)},
   };
   // Scanned C++: the member that really holds the callable.

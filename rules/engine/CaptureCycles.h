@@ -21,6 +21,9 @@ struct CaptureCycle {
   const ApiModel *pinnedByModel = nullptr;        // a model's finalizer_only_handles
   std::string pinnedClaimedClass;                 // the class it lists: pinnedType or a base
   const FinalizerRelease *pinnedByClass = nullptr; // a class of the scan (CCY102)
+  // Where the owner's first attribute is assigned (`self.recognizer = ...`, maybe in a base
+  // class in another file), for the cycle's first edge; the root's definition otherwise.
+  std::optional<SourceLocation> ownerAssignedAt;
 
   bool shapeOnly() const { return match.model->shapeOnly; }
   // Matched by shape on an object nothing tells the type of (a parameter, the result of an

@@ -175,11 +175,14 @@ bool fromJSON(const Value &value, PythonCallableStore &out, Path path) {
          m.map("location", out.location);
 }
 
-Value toJSON(const PythonAttribute &a) { return Object{{"name", a.name}, {"type", a.type}}; }
+Value toJSON(const PythonAttribute &a) {
+  return Object{{"name", a.name}, {"type", a.type}, {"location", toJSON(a.location)}};
+}
 
 bool fromJSON(const Value &value, PythonAttribute &out, Path path) {
   ObjectMapper m(value, path);
-  return m && m.map("name", out.name) && m.map("type", out.type);
+  return m && m.map("name", out.name) && m.map("type", out.type) &&
+         m.mapOptional("location", out.location);
 }
 
 Value toJSON(const PythonClass &c) {

@@ -125,6 +125,10 @@ struct PythonCallableStore {
 struct PythonAttribute {
   std::string name;
   std::string type; // as in ObjectPath::types
+  // Where the class says so: the assignment that gives the type (`self.rec = Recognizer()`),
+  // else the declaration (`rec: Recognizer`, a property's def). The first edge of a cycle
+  // through the attribute is shown there, in whichever file the class is.
+  SourceLocation location = {};
   friend bool operator==(const PythonAttribute &, const PythonAttribute &) = default;
 };
 
