@@ -339,13 +339,14 @@ TEST(Editors, VimQuickfixListHasEveryFindingAtItsPosition) {
   std::string quickfix = readFile(entries); // `got` points into it
   std::vector<llvm::StringRef> got = lines(quickfix);
   // Positions read off the fixtures: the connect call starts the finding; the notes point at
-  // the owner (the `self` parameter), the stored lambda and the captured name.
+  // where the owner gets the object (`self.timer = QTimer()`), the stored lambda and the
+  // captured name.
   const std::vector<std::string> primary = {
       "1:tests/fixtures/CCY101/alias_bad.py:9:5",
       "1:tests/fixtures/CCY101/self_chain_bad.py:9:9",
   };
   const std::vector<std::string> notes = {
-      "1:tests/fixtures/CCY101/self_chain_bad.py:7:18:",
+      "1:tests/fixtures/CCY101/self_chain_bad.py:8:9:",
       "1:tests/fixtures/CCY101/self_chain_bad.py:9:36:",
       "1:tests/fixtures/CCY101/self_chain_bad.py:9:44:",
   };
