@@ -732,19 +732,11 @@ bool insertsIntoContainer(llvm::StringRef name) {
 // visit, or an insertion of atomic keys and values.
 bool privateUse(const clang::Expr &use, const clang::FunctionDecl &function,
                 clang::ASTContext &context) {
-  const clang::Stmt *child = &use;
-  auto parents = context.getParents(*child);
-  while (!parents.empty() && parents[0].get<clang::Expr>() &&
-         (llvm::isa<clang::ParenExpr>(parents[0].get<clang::Expr>()) ||
-          llvm::isa<clang::CastExpr>(parents[0].get<clang::Expr>()))) {
-    child = parents[0].get<clang::Expr>();
-    parents = context.getParents(*child);
-  }
-  if (parents.empty())
-    return false;
-  if (const auto *variable = parents[0].get<clang::VarDecl>())
+  const clang::Expr *child = nullptr;
+  clang::DynTypedNode user = usingNode(use, context, child);
+  if (const auto *variable = user.get<clang::VarDecl>())
     return variable->getName() == "_py_tmp"; // Py_CLEAR's and Py_XSETREF's temporary
-  const clang::Stmt *parent = parents[0].get<clang::Stmt>();
+  const clang::Stmt *parent = user.get<clang::Stmt>();
   if (!parent)
     return false;
   if (const auto *binary = llvm::dyn_cast<clang::BinaryOperator>(parent))
