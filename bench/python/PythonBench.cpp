@@ -6,13 +6,17 @@
 //   analysis     capcycle::analyzePythonSource over the same bytes, one file after the other
 //   files -j1    capcycle::analyzePythonFiles (reads the files too), jobs = 1, wall clock
 //   files -j2    the same with jobs = 2
+//   cross-file   capcycle::python::resolveAcrossFiles over every file's facts (issue 11's
+//                cross-file stage, reported on its own line; a copy of the facts included)
 //
+// Also printed: the process's peak RSS.
 // Each measurement runs --rounds times (default 3, the order rotating between rounds so that no
 // side always runs first) and the median counts. Floors (issue 3): analysis <= 2x parse, and
 // files -j2 at least 1.6x faster than files -j1. Exit status: 0 within the floors, 1 a floor is
 // missed, 2 usage or setup problem. Every file counts in every measurement, including files the
 // analysis skips (not UTF-8, syntax errors): both sides see the same bytes.
 #include "PythonFrontend.h"
+#include "project/ProjectModel.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -30,6 +34,7 @@
 #include <thread>
 #include <functional>
 #include <string>
+#include <sys/resource.h>
 #include <vector>
 
 extern "C" const TSLanguage *tree_sitter_python(void);
@@ -174,6 +179,17 @@ int main(int argc, char **argv) {
     sink = sink + facts.callbackRegistrations.size() + facts.notifications.size();
   };
 
+  // The cross-file stage alone, on the per-file facts of every file (copied each round: the
+  // stage rewrites them in place).
+  capcycle::FactSet perFile;
+  for (size_t i = 0; i < files.size(); ++i)
+    perFile.append(capcycle::analyzePythonSource(files[i], sources[i]->getBuffer(), {}));
+  auto crossFile = [&] {
+    capcycle::FactSet facts = perFile;
+    capcycle::python::resolveAcrossFiles(facts);
+    sink = sink + facts.callbackRegistrations.size();
+  };
+
   struct Measurement {
     const char *name;
     std::function<void()> body;
@@ -184,6 +200,7 @@ int main(int argc, char **argv) {
       {"analysis (analyzePythonSource)", analyseAll, {}},
       {"files -j1 (analyzePythonFiles)", [&] { analyseFiles(1); }, {}},
       {"files -j2 (analyzePythonFiles)", [&] { analyseFiles(2); }, {}},
+      {"cross-file stage (+ facts copy)", crossFile, {}},
   };
   std::printf("python-bench: %zu files, %zu lines, %.1f MiB, %u rounds (medians), %u hardware "
               "threads, load average %.2f\n",
@@ -225,6 +242,14 @@ int main(int argc, char **argv) {
               cpu[2] / cpu[0]);
   std::printf("  -j1 / -j2          %.2fx wall  (floor: at least %.1fx)\n", j1OverJ2,
               kJ1OverJ2Floor);
+  std::printf("  cross-file / parse %.2fx cpu  (py-frontend/project/ over every file's facts; "
+              "for information)\n",
+              cpu[4] / cpu[0]);
+  struct rusage usage {};
+  getrusage(RUSAGE_SELF, &usage);
+  std::printf("  peak RSS           %.0f MiB  (the whole benchmark process: every file's source "
+              "held, facts of one scan at a time)\n",
+              usage.ru_maxrss / 1024.0);
   double load = loadAverage();
   if (load > 0.5 || std::thread::hardware_concurrency() < 2)
     std::printf("python-bench: note: load average %.2f with %u hardware threads: the -j2 speed-up "
