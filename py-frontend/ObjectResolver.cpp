@@ -107,10 +107,15 @@ std::optional<ObjectPath> ObjectResolver::ownedAlias(const ResolvedName &local,
   else
     attribute = selfAttribute(value);
   int cls = model.enclosingClass(local.scope);
+  // `self.view = view` or `self.view = view = CollectionView()`.
+  auto namesLocal = [&](TSNode value) {
+    if (is(value, kinds().assignment))
+      value = ts_node_child_by_field_id(value, fields().left);
+    return is(value, kinds().identifier) && nodeText(value, model.source()) == local.name;
+  };
   if (!attribute && cls >= 0)
     for (const AttributeAssignment &store : model.scope(cls).attributeAssignments)
-      if (store.scope == local.scope && is(store.value, kinds().identifier) &&
-          nodeText(store.value, model.source()) == local.name)
+      if (store.scope == local.scope && namesLocal(store.value))
         attribute = store.attribute;
   auto self = model.resolve(local.scope, function.firstParameter);
   if (!attribute || !self)
