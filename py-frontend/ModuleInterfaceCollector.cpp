@@ -49,14 +49,6 @@ std::vector<PythonAttribute> attributeTypes(int cls, const ScopeModel &model,
   return attributes;
 }
 
-// The type the first def binding the name returns (ObjectResolver::returnType).
-std::string returnType(const ScopeModel &model, const ResolvedName &name,
-                       const ObjectResolver &objects) {
-  for (int function : model.functionsBoundTo(name))
-    if (std::string type = objects.returnType(function); !type.empty())
-      return type;
-  return {};
-}
 } // namespace
 
 std::vector<PythonClass> collectClasses(const ScopeModel &model) {
@@ -95,7 +87,7 @@ std::vector<PythonModuleBinding> collectModuleBindings(const ScopeModel &model) 
       break;
     case BindingKind::Function:
       out.kind = "function";
-      out.target = returnType(model, name, objects);
+      out.target = objects.returnTypeOf(name);
       break;
     case BindingKind::Import:
       out.kind = "import";

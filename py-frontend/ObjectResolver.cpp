@@ -1,5 +1,7 @@
 #include "ObjectResolver.h"
 
+#include <algorithm>
+
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
 
@@ -9,6 +11,22 @@ namespace {
 // Types are followed through a few assignments only: enough for `self.a = A(); self.a.b`,
 // and a bound on pathological alias chains.
 constexpr int MaxDepth = 6;
+// `a.b.c` read as the root node `a` and the attributes ["b", "c"], in reading order.
+struct AttributeChain {
+  TSNode root;
+  std::vector<std::string> attributes;
+};
+
+AttributeChain splitChain(TSNode expression, llvm::StringRef source) {
+  AttributeChain chain{expression, {}};
+  while (is(chain.root, kinds().attribute)) {
+    chain.attributes.push_back(
+        nodeText(ts_node_child_by_field_id(chain.root, fields().attributeName), source).str());
+    chain.root = ts_node_child_by_field_id(chain.root, fields().object);
+  }
+  std::reverse(chain.attributes.begin(), chain.attributes.end());
+  return chain;
+}
 } // namespace
 
 std::optional<ResolvedName> ObjectResolver::resolveName(llvm::StringRef name, int scope) const {
@@ -50,24 +68,17 @@ int ObjectResolver::classScopeOf(const std::string &type) const {
 }
 
 std::optional<ObjectPath> ObjectResolver::pathOf(TSNode expression, int scope) const {
-  const NodeKinds &k = kinds();
-  llvm::SmallVector<std::string, 4> reversed;
-  TSNode node = expression;
-  while (is(node, k.attribute)) {
-    reversed.push_back(
-        nodeText(ts_node_child_by_field_id(node, fields().attributeName), model.source()).str());
-    node = ts_node_child_by_field_id(node, fields().object);
-  }
-  if (!is(node, k.identifier))
+  AttributeChain chain = splitChain(expression, model.source());
+  if (!is(chain.root, kinds().identifier))
     return std::nullopt;
-  auto root = resolveName(nodeText(node, model.source()), scope);
+  auto root = resolveName(nodeText(chain.root, model.source()), scope);
   if (!root)
     return std::nullopt;
-  if (std::optional<ObjectPath> owned = ownedAlias(*root, reversed, expression))
+  if (std::optional<ObjectPath> owned = ownedAlias(*root, chain.attributes))
     return owned;
   ObjectPath path;
   path.root = bindingRef(*root);
-  path.attributes.assign(reversed.rbegin(), reversed.rend());
+  path.attributes = std::move(chain.attributes);
   path.text = nodeText(expression, model.source()).str();
   path.types.push_back(typeOfBinding(*root));
   for (const std::string &attribute : path.attributes)
@@ -79,12 +90,11 @@ std::optional<ObjectPath> ObjectResolver::pathOf(TSNode expression, int scope) c
 // either order: `entry = self.entry = Gtk.Entry()` or `entry = self.entry` (the local's single
 // value is the attribute), or `entry = Gtk.Entry(); self.entry = entry` (the method stores
 // the local in an attribute). A callback connected to `entry` that captures `self` closes a
-// cycle through `self.entry`: the path is the attribute's, followed by what `expression`
-// reads below the local (`reversed`: those names, last first). The local is taken to keep naming that
-// object, as `r = recognizer` aliases are.
+// cycle through `self.entry`: the path is the attribute's, followed by the attributes read
+// below the local. The local is taken to keep naming that object, as `r = recognizer`
+// aliases are.
 std::optional<ObjectPath> ObjectResolver::ownedAlias(const ResolvedName &local,
-                                                     llvm::ArrayRef<std::string> reversed,
-                                                     TSNode expression) const {
+                                                     llvm::ArrayRef<std::string> below) const {
   const NameBinding *binding = model.binding(local);
   const Scope &function = model.scope(local.scope);
   if (!binding || binding->kind != BindingKind::Assignment || binding->count != 1 ||
@@ -123,11 +133,11 @@ std::optional<ObjectPath> ObjectResolver::ownedAlias(const ResolvedName &local,
   ObjectPath path;
   path.root = bindingRef(*self);
   path.attributes.push_back(*attribute);
-  path.attributes.insert(path.attributes.end(), reversed.rbegin(), reversed.rend());
+  path.attributes.insert(path.attributes.end(), below.begin(), below.end());
   // Named as the attribute it is (`self._sb_box`), which is what the cycle goes through.
-  path.text = function.firstParameter + "." + *attribute;
-  for (auto it = reversed.rbegin(); it != reversed.rend(); ++it)
-    path.text += "." + *it;
+  path.text = function.firstParameter;
+  for (const std::string &name : path.attributes)
+    path.text += "." + name;
   path.types.push_back(typeOfBinding(*self));
   std::string localType = typeOfBinding(local);
   path.types.push_back(!localType.empty() ? localType
@@ -138,16 +148,11 @@ std::optional<ObjectPath> ObjectResolver::ownedAlias(const ResolvedName &local,
 }
 
 std::vector<ObjectPath> ObjectResolver::pathsOf(TSNode expression, int scope) const {
-  llvm::SmallVector<std::string, 4> reversed;
-  TSNode node = expression;
-  while (is(node, kinds().attribute)) {
-    reversed.push_back(
-        nodeText(ts_node_child_by_field_id(node, fields().attributeName), model.source()).str());
-    node = ts_node_child_by_field_id(node, fields().object);
-  }
+  AttributeChain chain = splitChain(expression, model.source());
   std::optional<ResolvedName> root =
-      is(node, kinds().identifier) ? model.resolve(scope, nodeText(node, model.source()))
-                                   : std::nullopt;
+      is(chain.root, kinds().identifier)
+          ? model.resolve(scope, nodeText(chain.root, model.source()))
+          : std::nullopt;
   const NameBinding *binding = root ? model.binding(*root) : nullptr;
   if (!binding || binding->count != 1 || ts_node_is_null(binding->iterable)) {
     std::optional<ObjectPath> path = pathOf(expression, scope);
@@ -158,9 +163,9 @@ std::vector<ObjectPath> ObjectResolver::pathsOf(TSNode expression, int scope) co
     std::optional<ObjectPath> element = pathOf(ts_node_named_child(binding->iterable, i), root->scope);
     if (!element)
       continue;
-    for (auto it = reversed.rbegin(); it != reversed.rend(); ++it) {
-      element->attributes.push_back(*it);
-      element->types.push_back(typeOfAttribute(element->types.back(), *it, 0));
+    for (const std::string &attribute : chain.attributes) {
+      element->attributes.push_back(attribute);
+      element->types.push_back(typeOfAttribute(element->types.back(), attribute, 0));
     }
     element->text = nodeText(expression, model.source()).str();
     paths.push_back(std::move(*element));
@@ -169,28 +174,22 @@ std::vector<ObjectPath> ObjectResolver::pathsOf(TSNode expression, int scope) co
 }
 
 std::string ObjectResolver::qualifiedName(TSNode expression, int scope) const {
-  llvm::SmallVector<llvm::StringRef, 4> reversed;
-  TSNode node = expression;
-  while (is(node, kinds().attribute)) {
-    reversed.push_back(
-        nodeText(ts_node_child_by_field_id(node, fields().attributeName), model.source()));
-    node = ts_node_child_by_field_id(node, fields().object);
-  }
-  if (!is(node, kinds().identifier))
+  AttributeChain chain = splitChain(expression, model.source());
+  if (!is(chain.root, kinds().identifier))
     return {};
-  auto root = resolveName(nodeText(node, model.source()), scope);
+  auto root = resolveName(nodeText(chain.root, model.source()), scope);
   const NameBinding *binding = root ? model.binding(*root) : nullptr;
   if (!binding)
     return {};
   std::string qualified;
   if (binding->kind == BindingKind::Import)
     qualified = binding->importPath;
-  else if (binding->kind == BindingKind::Class && reversed.empty())
+  else if (binding->kind == BindingKind::Class && chain.attributes.empty())
     return classId(model.classBoundTo(*root));
   else
     return {};
-  for (auto it = reversed.rbegin(); it != reversed.rend(); ++it)
-    qualified += "." + it->str();
+  for (const std::string &attribute : chain.attributes)
+    qualified += "." + attribute;
   return qualified;
 }
 
@@ -251,8 +250,12 @@ std::string ObjectResolver::returnTypeOfCall(TSNode callee, int scope, int depth
   const NameBinding *b = binding ? model.binding(*binding) : nullptr;
   if (!b || b->kind != BindingKind::Function)
     return {};
-  for (int function : model.functionsBoundTo(*binding))
-    if (std::string type = returnType(function, depth + 1); !type.empty())
+  return returnTypeOf(*binding, depth + 1);
+}
+
+std::string ObjectResolver::returnTypeOf(const ResolvedName &function, int depth) const {
+  for (int def : model.functionsBoundTo(function))
+    if (std::string type = returnType(def, depth); !type.empty())
       return type;
   return {};
 }

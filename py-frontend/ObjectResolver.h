@@ -36,6 +36,8 @@ public:
   std::string attributeType(int cls, llvm::StringRef attribute, int depth = 0) const;
   // What the function scope returns: its `-> T`, else the first `return` that tells.
   std::string returnType(int function, int depth = 0) const;
+  // What the defs binding a name return (the first that tells).
+  std::string returnTypeOf(const ResolvedName &function, int depth = 0) const;
   // Whether a def is decorated `@property` (or a cached_property), `@staticmethod` or
   // `@classmethod`.
   bool isProperty(int function) const;
@@ -54,8 +56,7 @@ private:
   std::string returnTypeOfCall(TSNode callee, int scope, int depth) const;
   std::string qualifiedDottedName(llvm::StringRef dotted, int scope) const;
   std::optional<ObjectPath> ownedAlias(const ResolvedName &local,
-                                       llvm::ArrayRef<std::string> reversed,
-                                       TSNode expression) const;
+                                       llvm::ArrayRef<std::string> below) const;
 };
 
 } // namespace capcycle::python

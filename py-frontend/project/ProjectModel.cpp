@@ -23,7 +23,7 @@ bool isBindingId(llvm::StringRef type) { return type.contains(':'); }
 
 class ProjectModel {
 public:
-  explicit ProjectModel(FactSet &facts) : facts(facts) {
+  explicit ProjectModel(const FactSet &facts) {
     for (const PythonModuleBinding &binding : facts.pythonModuleBindings)
       addFile(binding.file);
     for (const PythonClass &cls : facts.pythonClasses) {
@@ -133,7 +133,6 @@ private:
     return resolve(binding->target, file, depth + 1); // a function's returns, a value's type
   }
 
-  FactSet &facts;
   ModuleNames names;
   std::map<std::string, std::string> moduleOf; // file -> module
   std::map<std::string, bool> isPackageFile;
