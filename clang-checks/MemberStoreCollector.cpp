@@ -2,6 +2,7 @@
 
 #include "CodeNames.h"
 #include "FunctionBodyWalks.h"
+#include "LocalFlow.h"
 #include "ObjectMemberWalks.h"
 #include "PythonHeldTypes.h"
 
@@ -830,10 +831,31 @@ bool privateContainerOfAtomics(const clang::ValueDecl &container, const clang::A
 
 // `link->key = key` where `link = PyObject_New(lru_list_elem, ...)`: the member of an object
 // the function itself allocated.
-bool intoFreshObject(const clang::MemberExpr &member, const clang::FunctionDecl &function) {
+// `PyObject_New(T, type)`, `type->tp_alloc(type, 0)` and the like: an object nobody else holds.
+bool allocatesObject(const clang::Expr *value) {
+  const auto *call = llvm::dyn_cast<clang::CallExpr>(plain(value));
+  if (!call)
+    return false;
+  if (const auto *slot = llvm::dyn_cast<clang::MemberExpr>(plain(call->getCallee())))
+    return slot->getMemberDecl()->getName() == "tp_alloc";
+  llvm::StringRef name = calleeName(*call);
+  return name == "_PyObject_New" || name == "_PyObject_GC_New" || name == "PyType_GenericAlloc" ||
+         name == "_PyObject_NewVar" || name == "_PyObject_GC_NewVar";
+}
+
+// Where a store `local->member = v` lands: in an object the function allocated itself (every
+// value the local is ever given, or the one reaching the store, is an allocation), or in a
+// struct proven not to be the embedded one `excluded` names.
+struct StoreTarget {
+  bool fresh = false;
+  const clang::FieldDecl *excluded = nullptr;
+};
+
+StoreTarget storeTarget(const clang::MemberExpr &member, const clang::Stmt &store,
+                        const clang::FunctionDecl &function, clang::ASTContext &context) {
   const clang::VarDecl *local = localNamed(member.getBase());
   if (!member.isArrow() || !local || llvm::isa<clang::ParmVarDecl>(local) || !function.hasBody())
-    return false;
+    return {};
   std::vector<const clang::Expr *> values;
   if (local->getInit())
     values.push_back(local->getInit());
@@ -843,16 +865,16 @@ bool intoFreshObject(const clang::MemberExpr &member, const clang::FunctionDecl 
         localNamed(assignment->getLHS()) == local)
       values.push_back(assignment->getRHS());
   });
-  return !values.empty() && llvm::all_of(values, [](const clang::Expr *value) {
-    const auto *call = llvm::dyn_cast<clang::CallExpr>(plain(value));
-    if (!call)
-      return false;
-    if (const auto *slot = llvm::dyn_cast<clang::MemberExpr>(plain(call->getCallee())))
-      return slot->getMemberDecl()->getName() == "tp_alloc";
-    llvm::StringRef name = calleeName(*call);
-    return name == "_PyObject_New" || name == "_PyObject_GC_New" || name == "PyType_GenericAlloc" ||
-           name == "_PyObject_NewVar" || name == "_PyObject_GC_NewVar";
-  });
+  if (!values.empty() && llvm::all_of(values, allocatesObject))
+    return {true, nullptr};
+  const clang::Stmt *definition = nullptr;
+  const clang::Expr *reaching = reachingValue(*local, store, context, &definition);
+  if (!reaching)
+    return {};
+
+  if (allocatesObject(reaching))
+    return {true, nullptr};
+  return {false, excludedAddress(*reaching, *definition, context)};
 }
 
 } // namespace
@@ -965,7 +987,8 @@ void MemberStoreCollector::add(const clang::MemberExpr &member, std::string valu
   MemberStore store{factTypeName(*field->getParent()), field->getName().str(), std::move(value),
                     *location, std::move(copyOf)};
   const auto *function = result.Nodes.getNodeAs<clang::FunctionDecl>("function");
-  recorded.push_back({field, store, function && intoFreshObject(member, *function)});
+  StoreTarget target = function ? storeTarget(member, at, *function, *result.Context) : StoreTarget{};
+  recorded.push_back({field, store, target.fresh, target.excluded});
   if (std::find(out.begin(), out.end(), store) == out.end())
     out.push_back(std::move(store));
 }
@@ -993,7 +1016,7 @@ void MemberStoreCollector::onEndOfTranslationUnit() {
     if (object->getDefinition() && isPythonObjectStruct(*object->getDefinition()))
       placements.push_back({view, object->getDefinition(), 0});
   std::map<const clang::RecordDecl *, ObjectLayout> layouts;
-  for (const auto &[field, store, intoFresh] : recorded)
+  for (const auto &[field, store, intoFresh, excluded] : recorded)
     for (const StructPlacement &placement : placements) {
       if (placement.inner != field->getParent())
         continue;
@@ -1006,10 +1029,13 @@ void MemberStoreCollector::onEndOfTranslationUnit() {
       MemberStore copy = store;
       copy.cppType = factTypeName(*placement.object);
       copy.member = layout.nameAt(offset);
-      // A store into an object just allocated never reaches a struct inside another object.
-      // Where the struct is the file's own, that is proof the unit never writes the embedded
-      // copy (lru_cache's sentinel `root.key` stays NULL from tp_alloc): "none".
-      if (intoFresh) {
+      // A store into an object just allocated, or through a link a guard proved is not this
+      // embedded struct, never reaches the embedded copy. Where the struct is the file's own,
+      // that is proof the unit never writes the copy (lru_cache's sentinel `root.key` stays
+      // NULL from tp_alloc): "none".
+      bool provenElsewhere = excluded && excluded->getParent() == placement.object &&
+                             context->getFieldOffset(excluded) == placement.offset;
+      if (intoFresh || provenElsewhere) {
         if (store.value == "release" ||
             !context->getSourceManager().isInMainFile(field->getParent()->getLocation()))
           continue;

@@ -58,6 +58,8 @@ private:
     const clang::FieldDecl *field;
     MemberStore store;
     bool intoFresh; // into an object the storing function allocated itself
+    // An embedded struct member the store is proven not to write (LocalFlow.h).
+    const clang::FieldDecl *excluded;
   };
   std::vector<RecordedStore> recorded;
   // (S, T): a pointer to T is cast to a pointer to S.
