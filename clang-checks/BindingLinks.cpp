@@ -129,7 +129,7 @@ bool ownsByItsStores(const FactSet &facts, const PythonReference &reference) {
     return true;
   if (storesOnlyAtomic(facts, reference.cppType, reference.member, 0))
     return false;
-  bool stored = false, released = false, owned = false, provablyUnwritten = false;
+  bool stored = false, released = false, owned = false, provablyUnwritten = false, pinned = false;
   for (const MemberStore &store : facts.memberStores) {
     if (store.cppType != reference.cppType || store.member != reference.member)
       continue;
@@ -137,12 +137,17 @@ bool ownsByItsStores(const FactSet &facts, const PythonReference &reference) {
       provablyUnwritten = true;
       continue;
     }
+    if (store.value == "pinned") {
+      pinned = true;
+      continue;
+    }
     released |= store.value == "release";
     stored |= store.value != "release";
     owned |= store.value != "release" && store.value != "borrowed";
   }
-  // Always NULL: releasing it gives nothing back.
-  if (provablyUnwritten && !stored)
+  // Always NULL: releasing it gives nothing back. Set only while the object holds a reference
+  // to itself (SelfPins.h): the GC never frees it meanwhile, whether it sees the member or not.
+  if ((provablyUnwritten || pinned) && !stored)
     return false;
   return !stored || owned || released;
 }

@@ -1,6 +1,7 @@
 #include "InstantiationGuards.h"
 
 #include "FunctionBodyWalks.h"
+#include "ReferenceCalls.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
@@ -10,11 +11,6 @@
 namespace capcycle {
 
 namespace {
-
-llvm::StringRef calleeName(const clang::CallExpr &call) {
-  const clang::FunctionDecl *callee = call.getDirectCallee();
-  return callee && callee->getDeclName().isIdentifier() ? callee->getName() : "";
-}
 
 const clang::ValueDecl *named(const clang::Expr *expr) {
   const auto *ref = expr ? llvm::dyn_cast<clang::DeclRefExpr>(expr->IgnoreParenCasts()) : nullptr;

@@ -5,6 +5,8 @@
 #include "LocalFlow.h"
 #include "ObjectMemberWalks.h"
 #include "PythonHeldTypes.h"
+#include "ReferenceCalls.h"
+#include "SelfPins.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
@@ -24,26 +26,6 @@ namespace {
 
 const clang::Expr *plain(const clang::Expr *expr) {
   return expr ? expr->IgnoreParenCasts() : nullptr;
-}
-
-llvm::StringRef calleeName(const clang::CallExpr &call) {
-  const clang::FunctionDecl *callee = call.getDirectCallee();
-  return callee && callee->getDeclName().isIdentifier() ? callee->getName() : "";
-}
-
-bool isIncref(llvm::StringRef name) {
-  return name == "Py_INCREF" || name == "_Py_INCREF" || name == "Py_XINCREF" ||
-         name == "_Py_XINCREF" || name == "Py_IncRef" || name == "Py_XIncRef";
-}
-
-bool isNewRef(llvm::StringRef name) {
-  return name == "Py_NewRef" || name == "_Py_NewRef" || name == "Py_XNewRef" ||
-         name == "_Py_XNewRef";
-}
-
-bool isDecref(llvm::StringRef name) {
-  return name == "Py_DECREF" || name == "_Py_DECREF" || name == "Py_XDECREF" ||
-         name == "_Py_XDECREF" || name == "Py_DecRef" || name == "Py_XDecRef";
 }
 
 // Results that are exact str, bytes, bytearray, int, float or bool: none holds a reference.
@@ -988,9 +970,28 @@ void MemberStoreCollector::add(const clang::MemberExpr &member, std::string valu
                     *location, std::move(copyOf)};
   const auto *function = result.Nodes.getNodeAs<clang::FunctionDecl>("function");
   StoreTarget target = function ? storeTarget(member, at, *function, *result.Context) : StoreTarget{};
-  recorded.push_back({field, store, target.fresh, target.excluded});
+  const clang::VarDecl *object = member.isArrow() ? localNamed(member.getBase()) : nullptr;
+  bool pins = function && object && store.value != "release" && pinsObject(*function, *object);
+  recorded.push_back({field, store, target.fresh, target.excluded, pins});
   if (std::find(out.begin(), out.end(), store) == out.end())
     out.push_back(std::move(store));
+}
+
+void MemberStoreCollector::markSelfPinnedStores() {
+  std::map<const clang::FieldDecl *, bool> unpinnedWithMember;
+  for (RecordedStore &recordedStore : recorded) {
+    if (!recordedStore.pinsObject)
+      continue;
+    auto [verdict, added] = unpinnedWithMember.try_emplace(recordedStore.field, false);
+    if (added)
+      verdict->second = unpinnedOnlyWithMember(*recordedStore.field, *context);
+    if (!verdict->second)
+      continue;
+    auto it = std::find(out.begin(), out.end(), recordedStore.store);
+    recordedStore.store.value = "pinned";
+    if (it != out.end())
+      it->value = "pinned";
+  }
 }
 
 void MemberStoreCollector::onEndOfTranslationUnit() {
@@ -1005,6 +1006,7 @@ void MemberStoreCollector::onEndOfTranslationUnit() {
             store.value == "new")
           store.value = "atomic";
   freshContainers.clear();
+  markSelfPinnedStores();
   // Where each struct lies inside each Python object struct of the unit: embedded by value
   // (at any depth) or viewed through a cast (at offset 0).
   std::vector<StructPlacement> placements;
@@ -1016,7 +1018,7 @@ void MemberStoreCollector::onEndOfTranslationUnit() {
     if (object->getDefinition() && isPythonObjectStruct(*object->getDefinition()))
       placements.push_back({view, object->getDefinition(), 0});
   std::map<const clang::RecordDecl *, ObjectLayout> layouts;
-  for (const auto &[field, store, intoFresh, excluded] : recorded)
+  for (const auto &[field, store, intoFresh, excluded, pins] : recorded)
     for (const StructPlacement &placement : placements) {
       if (placement.inner != field->getParent())
         continue;

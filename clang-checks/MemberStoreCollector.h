@@ -51,6 +51,10 @@ private:
   void add(const clang::MemberExpr &member, std::string value, const clang::Stmt &at,
            const clang::ast_matchers::MatchFinder::MatchResult &result, std::string copyOf = "");
 
+  // Stores made while the object pins itself, where the unit drops the pin only with the
+  // member: "pinned".
+  void markSelfPinnedStores();
+
   TranslationUnitPaths paths;
   std::vector<MemberStore> &out;
   const clang::ASTContext *context = nullptr;
@@ -60,6 +64,7 @@ private:
     bool intoFresh; // into an object the storing function allocated itself
     // An embedded struct member the store is proven not to write (LocalFlow.h).
     const clang::FieldDecl *excluded;
+    bool pinsObject; // the storing function also INCREFs the object stored into (SelfPins.h)
   };
   std::vector<RecordedStore> recorded;
   // (S, T): a pointer to T is cast to a pointer to S.

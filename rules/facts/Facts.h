@@ -327,7 +327,10 @@ struct MemberStore {
   // "borrowed": a pointer nobody INCREF'd (a parameter, PyTuple_GET_ITEM);
   // "atomic": an exact str, bytes, int, float or bool (PyUnicode_*, PyBytes_*, PyLong_* ...) or
   // a weak reference without callback, which holds no strong reference and so cannot be part
-  // of a cycle.
+  // of a cycle; "pinned": a new reference stored while the object takes a reference to itself
+  // that the code gives back only where it clears the member (a timer token alive until it
+  // fires): the GC could never free the object meanwhile, so seeing the member changes nothing;
+  // "none": the embedded copy of a struct member the unit provably never writes.
   std::string value;
   SourceLocation location; // the store or release
   // Set where the stored value is another member of the same object (`self->writenl =
