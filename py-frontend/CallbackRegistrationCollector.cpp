@@ -50,13 +50,15 @@ public:
   explicit RegistrationBuilder(const ScopeModel &model)
       : model(model), objects(model), callbacks(model, objects) {}
 
-  std::vector<CallbackRegistration> build() {
+  std::vector<CallbackRegistration> build(std::vector<ParameterizedRegistration> *dependent) {
     for (const Site &site : model.calls())
       fromCall(site);
     for (const Site &site : model.assignments())
       fromAssignment(site);
     for (CallbackRegistration &registration : registrations)
       registration.breakers = breakersAfter(registration);
+    if (dependent)
+      *dependent = std::move(parameterized);
     return std::move(registrations);
   }
 
@@ -66,6 +68,55 @@ private:
   CallbackResolver callbacks;
   std::vector<CallbackRegistration> registrations;
   std::vector<int> siteScopes; // scope of each registration, for its breakers
+  std::vector<ParameterizedRegistration> parameterized;
+
+  // The parameters of the def around `scope` that a caller supplies: all but a method's `self`,
+  // which a registration closes over in its own class (that cycle is found where it is).
+  std::vector<std::string> suppliedParameters(int function) const {
+    std::vector<std::string> ids = objects.parameterIds(function);
+    if (!ids.empty() && model.scope(model.scope(function).parent).kind == ScopeKind::Class)
+      ids.erase(ids.begin());
+    return ids;
+  }
+
+  // `def _wire(self, rec): rec.recognized.connect(lambda e: self.handle(e))` registers on
+  // whatever each caller passes: kept for the cross-file stage to evaluate at the call sites.
+  void addParameterized(const CallbackRegistration &registration, int scope,
+                        std::string callbackParameter = "") {
+    int function = objects.enclosingFunction(scope);
+    if (function < 0)
+      return;
+    std::vector<std::string> supplied = suppliedParameters(function);
+    auto isSupplied = [&](const std::string &id) { return llvm::is_contained(supplied, id); };
+    if (callbackParameter.empty() && !isSupplied(registration.receiver.root.bindingId) &&
+        llvm::none_of(registration.captures,
+                      [&](const Capture &c) { return isSupplied(c.binding.bindingId); }))
+      return;
+    parameterized.push_back(
+        {objects.functionKey(function), registration, std::move(callbackParameter)});
+  }
+
+  // The callback is a parameter the caller supplies (`widget.connect(signal, handler)`).
+  std::string callbackParameterOf(TSNode argument, int scope) const {
+    if (!is(argument, kinds().identifier))
+      return "";
+    int function = objects.enclosingFunction(scope);
+    auto binding = objects.resolveName(text(argument), scope);
+    if (function < 0 || !binding || binding->scope != function)
+      return "";
+    std::vector<std::string> supplied = suppliedParameters(function);
+    return llvm::is_contained(supplied, model.bindingId(*binding)) ? binding->name : "";
+  }
+
+  // A registration whose callback is a supplied parameter: nothing to capture yet.
+  void addWithParameterCallback(CallbackRegistration registration, TSNode argument, int scope) {
+    std::string parameter = callbackParameterOf(argument, scope);
+    if (parameter.empty())
+      return;
+    registration.callbackName = parameter;
+    registration.callbackArgumentLocation = nodeLocation(argument, model.file());
+    addParameterized(registration, scope, std::move(parameter));
+  }
 
   llvm::StringRef text(TSNode node) const { return nodeText(node, model.source()); }
 
@@ -98,6 +149,7 @@ private:
     registration.callbackDefinition = callback.definition;
     registration.callbackArgumentLocation = nodeLocation(argument, model.file());
     registration.captures = callback.captures;
+    addParameterized(registration, scope);
     registrations.push_back(std::move(registration));
     siteScopes.push_back(scope);
   }
@@ -108,17 +160,19 @@ private:
     if (is(function, kinds().attribute)) {
       for (const ObjectPath &receiver :
            receiversOf(ts_node_child_by_field_id(function, fields().object), site.scope))
-        for (const CallArgument &argument : arguments)
-          if (auto callback = callbacks.resolve(argument.value, site.scope)) {
-            CallbackRegistration r;
-            r.site = nodeLocation(site.node, model.file());
-            r.form = "call";
-            r.receiver = receiver;
-            r.name = text(ts_node_child_by_field_id(function, fields().attributeName)).str();
-            r.callbackArgument = argument.index;
-            r.callbackKeyword = argument.keyword;
+        for (const CallArgument &argument : arguments) {
+          CallbackRegistration r;
+          r.site = nodeLocation(site.node, model.file());
+          r.form = "call";
+          r.receiver = receiver;
+          r.name = text(ts_node_child_by_field_id(function, fields().attributeName)).str();
+          r.callbackArgument = argument.index;
+          r.callbackKeyword = argument.keyword;
+          if (auto callback = callbacks.resolve(argument.value, site.scope))
             add(std::move(r), *callback, argument.value, site.scope);
-          }
+          else
+            addWithParameterCallback(std::move(r), argument.value, site.scope);
+        }
     }
     fromConstructorCall(site, function, arguments);
   }
@@ -161,15 +215,17 @@ private:
         nodeText(ts_node_child_by_field_name(site.node, "operator", 8), model.source()) != "+=")
       return;
     auto receiver = receiverOf(ts_node_child_by_field_id(left, fields().object), site.scope);
-    auto callback = receiver ? callbacks.resolve(right, site.scope) : std::nullopt;
-    if (!callback)
+    if (!receiver)
       return;
     CallbackRegistration r;
     r.site = nodeLocation(site.node, model.file());
     r.form = is(site.node, kinds().augmentedAssignment) ? "augmented-assignment" : "assignment";
     r.receiver = *receiver;
     r.name = text(ts_node_child_by_field_id(left, fields().attributeName)).str();
-    add(std::move(r), *callback, right, site.scope);
+    if (auto callback = callbacks.resolve(right, site.scope))
+      add(std::move(r), *callback, right, site.scope);
+    else
+      addWithParameterCallback(std::move(r), right, site.scope);
   }
 
   static bool involved(const CallbackRegistration &registration, const std::string &bindingId) {
@@ -259,8 +315,10 @@ CaptureSet collectCaptures(const ScopeModel &model, int callable) {
   return captures;
 }
 
-std::vector<CallbackRegistration> collectCallbackRegistrations(const ScopeModel &model) {
-  return RegistrationBuilder(model).build();
+std::vector<CallbackRegistration>
+collectCallbackRegistrations(const ScopeModel &model,
+                             std::vector<ParameterizedRegistration> *parameterized) {
+  return RegistrationBuilder(model).build(parameterized);
 }
 
 } // namespace capcycle::python

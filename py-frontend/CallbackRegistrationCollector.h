@@ -9,7 +9,13 @@
 
 namespace capcycle::python {
 
-std::vector<CallbackRegistration> collectCallbackRegistrations(const ScopeModel &model);
+// `parameterized`, where given, receives the registrations inside defs whose receiver,
+// callback or a capture is a parameter a caller supplies (not a method's `self`), for the
+// cross-file stage to evaluate at each call site; those whose callback resolves here are
+// among the returned registrations too.
+std::vector<CallbackRegistration>
+collectCallbackRegistrations(const ScopeModel &model,
+                             std::vector<ParameterizedRegistration> *parameterized = nullptr);
 
 // The names a lambda's or def's own closure keeps alive: free variables of its body (and of
 // every scope nested in it) bound in an enclosing function scope, plus names its parameter

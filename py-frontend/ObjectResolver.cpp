@@ -60,6 +60,32 @@ std::string ObjectResolver::classId(int classScope) const {
   return model.bindingId({s.parent, s.name});
 }
 
+int ObjectResolver::enclosingFunction(int scope) const {
+  while (scope >= 0) {
+    ScopeKind kind = model.scope(scope).kind;
+    if (kind == ScopeKind::Function)
+      return scope;
+    if (kind != ScopeKind::Lambda && kind != ScopeKind::Comprehension)
+      return -1;
+    scope = model.scope(scope).parent;
+  }
+  return -1;
+}
+
+std::string ObjectResolver::functionKey(int functionScope) const {
+  const Scope &function = model.scope(functionScope);
+  if (model.scope(function.parent).kind == ScopeKind::Class)
+    return classId(function.parent) + "." + function.name;
+  return model.bindingId({function.parent, function.name});
+}
+
+std::vector<std::string> ObjectResolver::parameterIds(int functionScope) const {
+  std::vector<std::string> ids;
+  for (const std::string &parameter : model.scope(functionScope).parameters)
+    ids.push_back(model.bindingId({functionScope, parameter}));
+  return ids;
+}
+
 int ObjectResolver::classScopeOf(const std::string &type) const {
   for (int i = 0; i < model.scopeCount(); ++i)
     if (model.scope(i).kind == ScopeKind::Class && classId(i) == type)

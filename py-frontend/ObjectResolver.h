@@ -44,6 +44,13 @@ public:
   bool isStaticOrClassMethod(int function) const;
   // The identity of a class scope, used as the type of its instances.
   std::string classId(int classScope) const;
+  // The def scope a scope is in, through lambdas and comprehensions (itself for a def); -1 at
+  // module or class level.
+  int enclosingFunction(int scope) const;
+  // How calls in any file name a def: "<class id>.<name>" for a method, else its binding id.
+  std::string functionKey(int functionScope) const;
+  // The binding ids of a def's parameters, in order.
+  std::vector<std::string> parameterIds(int functionScope) const;
   BindingRef bindingRef(const ResolvedName &binding) const;
   // The class scope of a type that is a class of this file, or -1.
   int classScopeOf(const std::string &type) const;

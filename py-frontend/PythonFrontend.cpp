@@ -2,6 +2,7 @@
 
 #include "ScopeModel.h"
 #include "CallableStoreCollector.h"
+#include "CallSiteCollector.h"
 #include "CallbackRegistrationCollector.h"
 #include "FinalizerReleaseCollector.h"
 #include "ModuleInterfaceCollector.h"
@@ -117,10 +118,13 @@ FactSet analyzePythonSource(llvm::StringRef path, llvm::StringRef source,
   }
   ScopeModel model = ScopeModel::build(root, source, path);
   facts.finalizerReleases = python::collectFinalizerReleases(model);
-  facts.callbackRegistrations = python::collectCallbackRegistrations(model);
+  facts.callbackRegistrations =
+      python::collectCallbackRegistrations(model, &facts.parameterizedRegistrations);
   facts.pythonCallableStores = python::collectCallableStores(model);
   facts.pythonClasses = python::collectClasses(model);
   facts.pythonModuleBindings = python::collectModuleBindings(model);
+  facts.pythonFunctions = python::collectFunctions(model);
+  facts.pythonCalls = python::collectCalls(model);
   return facts;
 }
 

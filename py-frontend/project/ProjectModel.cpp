@@ -1,5 +1,6 @@
 #include "project/ProjectModel.h"
 
+#include "project/CallSiteEvaluation.h"
 #include "project/ModuleNames.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -18,140 +19,187 @@ namespace {
 // imports.
 constexpr int MaxDepth = 8;
 
-// A scanned class's binding id ("file::Name", "file:3:1:Name"), never a dotted import path.
-bool isBindingId(llvm::StringRef type) { return type.contains(':'); }
+} // namespace
 
-class ProjectModel {
-public:
-  explicit ProjectModel(const FactSet &facts) {
-    for (const PythonModuleBinding &binding : facts.pythonModuleBindings)
-      addFile(binding.file);
-    for (const PythonClass &cls : facts.pythonClasses) {
-      addFile(cls.location.file);
-      classes[cls.bindingId] = &cls;
-    }
-    for (const PythonModuleBinding &binding : facts.pythonModuleBindings)
-      exports[binding.file][binding.name] = &binding;
+ProjectModel::ProjectModel(const FactSet &facts) {
+  for (const PythonModuleBinding &binding : facts.pythonModuleBindings)
+    addFile(binding.file);
+  for (const PythonClass &cls : facts.pythonClasses) {
+    addFile(cls.location.file);
+    classes[cls.bindingId] = &cls;
   }
+  for (const PythonModuleBinding &binding : facts.pythonModuleBindings)
+    exports[binding.file][binding.name] = &binding;
+  for (const PythonFunction &function : facts.pythonFunctions)
+    functions.try_emplace(function.key, &function);
+}
 
-  // The type a dotted name denotes, seen from `file`.
-  std::string resolve(const std::string &type, const std::string &file, int depth = 0) const {
-    if (type.empty() || isBindingId(type) || depth > MaxDepth)
-      return type;
-    std::optional<std::string> absolute = absolutize(type, file);
-    if (!absolute)
-      return type;
-    llvm::SmallVector<llvm::StringRef, 8> parts;
-    llvm::StringRef(*absolute).split(parts, '.');
-    // The longest prefix that is a module of the scan; the name after it is one it binds.
-    for (size_t length = parts.size() - 1; length >= 1; --length) {
-      auto module = files.find(llvm::join(llvm::ArrayRef(parts).take_front(length), "."));
-      if (module == files.end() || module->second.empty())
-        continue;
-      std::string rest = llvm::join(llvm::ArrayRef(parts).drop_front(length + 1), ".");
-      return resolveIn(module->second, parts[length], rest, *absolute, depth);
-    }
-    return *absolute;
+std::string ProjectModel::resolve(const std::string &type, const std::string &file,
+                                  int depth) const {
+  if (type.empty() || isBindingId(type) || depth > MaxDepth)
+    return type;
+  std::optional<std::string> absolute = absolutize(type, file);
+  if (!absolute)
+    return type;
+  llvm::SmallVector<llvm::StringRef, 8> parts;
+  llvm::StringRef(*absolute).split(parts, '.');
+  // The longest prefix that is a module of the scan; the name after it is one it binds.
+  for (size_t length = parts.size() - 1; length >= 1; --length) {
+    auto module = files.find(llvm::join(llvm::ArrayRef(parts).take_front(length), "."));
+    if (module == files.end() || module->second.empty())
+      continue;
+    std::string rest = llvm::join(llvm::ArrayRef(parts).drop_front(length + 1), ".");
+    return resolveIn(module->second, parts[length], rest, *absolute, depth);
   }
+  return *absolute;
+}
 
-  // The type instances of a scanned class hold in `attribute`: the class's own methods tell,
-  // then its bases', in order.
-  std::string attributeType(const std::string &classId, llvm::StringRef attribute,
-                            int depth = 0) const {
-    auto cls = classes.find(classId);
-    if (cls == classes.end() || depth > MaxDepth)
-      return {};
-    for (const PythonAttribute &a : cls->second->attributes)
-      if (a.name == attribute)
-        return resolve(a.type, cls->second->location.file);
-    for (const std::string &base : cls->second->bases)
-      if (std::string type = attributeType(resolve(base, cls->second->location.file), attribute,
-                                           depth + 1);
-          !type.empty())
-        return type;
+std::string ProjectModel::attributeType(const std::string &classId, llvm::StringRef attribute,
+                                        int depth) const {
+  auto cls = classes.find(classId);
+  if (cls == classes.end() || depth > MaxDepth)
     return {};
-  }
-
-private:
-  void addFile(const std::string &file) {
-    if (file.empty() || moduleOf.count(file))
-      return;
-    std::string module = names.of(file);
-    moduleOf[file] = module;
-    isPackageFile[file] = llvm::StringRef(file).ends_with("__init__.py");
-    // Two files of the scan with the same module name (two checkouts side by side): neither
-    // is the one an import means, so the name resolves to nothing.
-    auto [it, inserted] = files.try_emplace(module, file);
-    if (!inserted && it->second != file)
-      it->second.clear();
-  }
-
-  // `from ..a import b` in pkg/sub/m.py: "..a.b" -> "pkg.a.b". nullopt where the dots climb
-  // above the file's top-level package.
-  std::optional<std::string> absolutize(const std::string &type, const std::string &file) const {
-    llvm::StringRef rest(type);
-    size_t level = 0;
-    while (rest.consume_front("."))
-      ++level;
-    if (level == 0)
+  for (const PythonAttribute &a : cls->second->attributes)
+    if (a.name == attribute)
+      return resolve(a.type, cls->second->location.file);
+  for (const std::string &base : cls->second->bases)
+    if (std::string type = attributeType(resolve(base, cls->second->location.file), attribute,
+                                         depth + 1);
+        !type.empty())
       return type;
-    auto module = moduleOf.find(file);
-    if (module == moduleOf.end())
-      return std::nullopt;
-    llvm::SmallVector<llvm::StringRef, 8> package;
-    llvm::StringRef(module->second).split(package, '.');
-    auto packageFile = isPackageFile.find(file);
-    bool isPackage = packageFile != isPackageFile.end() && packageFile->second;
-    if (!isPackage && !package.empty())
-      package.pop_back(); // a module's package is its parent; a package's own __init__ is it
-    if (level - 1 > package.size())
-      return std::nullopt;
-    package.resize(package.size() - (level - 1));
-    std::string absolute = llvm::join(package, ".");
-    if (!rest.empty())
-      absolute += (absolute.empty() ? "" : ".") + rest.str();
-    return absolute;
-  }
+  return {};
+}
 
-  // `name` as the module in `file` binds it, then `rest` of a dotted path below it.
-  std::string resolveIn(const std::string &file, llvm::StringRef name, const std::string &rest,
-                        const std::string &absolute, int depth) const {
-    auto module = exports.find(file);
-    const PythonModuleBinding *binding = nullptr;
-    if (module != exports.end())
-      if (auto it = module->second.find(name); it != module->second.end())
-        binding = it->second;
-    if (!binding)
-      return absolute; // a submodule the scan does not hold, or a name made at run time
-    if (binding->kind == "import")
-      return resolve(rest.empty() ? binding->target : binding->target + "." + rest, file,
-                     depth + 1);
-    if (!rest.empty())
-      return absolute; // an attribute of a class or value: not a type the scan can name
-    if (binding->kind == "class")
-      return binding->target;
-    return resolve(binding->target, file, depth + 1); // a function's returns, a value's type
+void ProjectModel::resolvePath(ObjectPath &path, const std::string &file) const {
+  std::vector<std::string> &types = path.types;
+  for (size_t i = 0; i < types.size(); ++i) {
+    types[i] = resolve(types[i], file);
+    if (types[i].empty() && i > 0 && i - 1 < path.attributes.size() && isBindingId(types[i - 1]))
+      types[i] = attributeType(types[i - 1], path.attributes[i - 1]);
   }
+}
 
-  ModuleNames names;
-  std::map<std::string, std::string> moduleOf; // file -> module
-  std::map<std::string, bool> isPackageFile;
-  llvm::StringMap<std::string> files;           // module -> file ("" when ambiguous)
-  std::map<std::string, llvm::StringMap<const PythonModuleBinding *>> exports;
-  std::map<std::string, const PythonClass *> classes;
-};
+const PythonFunction *ProjectModel::functionByKey(const std::string &key) const {
+  auto it = functions.find(key);
+  return it == functions.end() ? nullptr : it->second;
+}
+
+const PythonFunction *ProjectModel::function(const std::string &dotted,
+                                             const std::string &file) const {
+  const PythonModuleBinding *binding = bindingOf(dotted, file);
+  if (!binding || binding->kind != "function")
+    return nullptr;
+  return functionByKey(binding->file + "::" + binding->name);
+}
+
+const PythonFunction *ProjectModel::method(const std::string &classId, llvm::StringRef name,
+                                           int depth) const {
+  if (const PythonFunction *own = functionByKey(classId + "." + name.str()))
+    return own;
+  auto cls = classes.find(classId);
+  if (cls == classes.end() || depth > MaxDepth)
+    return nullptr;
+  for (const std::string &base : cls->second->bases)
+    if (const PythonFunction *inherited =
+            method(resolve(base, cls->second->location.file), name, depth + 1))
+      return inherited;
+  return nullptr;
+}
+
+const PythonModuleBinding *ProjectModel::bindingOf(const std::string &dotted,
+                                                   const std::string &file, int depth) const {
+  std::optional<std::string> absolute = absolutize(dotted, file);
+  if (!absolute || depth > MaxDepth)
+    return nullptr;
+  llvm::SmallVector<llvm::StringRef, 8> parts;
+  llvm::StringRef(*absolute).split(parts, '.');
+  for (size_t length = parts.size() - 1; length >= 1; --length) {
+    auto module = files.find(llvm::join(llvm::ArrayRef(parts).take_front(length), "."));
+    if (module == files.end() || module->second.empty())
+      continue;
+    auto bound = exports.find(module->second);
+    if (bound == exports.end())
+      return nullptr;
+    auto it = bound->second.find(parts[length]);
+    if (it == bound->second.end())
+      return nullptr;
+    std::string rest = llvm::join(llvm::ArrayRef(parts).drop_front(length + 1), ".");
+    if (it->second->kind == "import")
+      return bindingOf(rest.empty() ? it->second->target : it->second->target + "." + rest,
+                       module->second, depth + 1);
+    return rest.empty() ? it->second : nullptr;
+  }
+  return nullptr;
+}
+
+void ProjectModel::addFile(const std::string &file) {
+  if (file.empty() || moduleOf.count(file))
+    return;
+  std::string module = names.of(file);
+  moduleOf[file] = module;
+  isPackageFile[file] = llvm::StringRef(file).ends_with("__init__.py");
+  // Two files of the scan with the same module name (two checkouts side by side): neither
+  // is the one an import means, so the name resolves to nothing.
+  auto [it, inserted] = files.try_emplace(module, file);
+  if (!inserted && it->second != file)
+    it->second.clear();
+}
+
+// `from ..a import b` in pkg/sub/m.py: "..a.b" -> "pkg.a.b". nullopt where the dots climb
+// above the file's top-level package.
+std::optional<std::string> ProjectModel::absolutize(const std::string &type,
+                                                    const std::string &file) const {
+  llvm::StringRef rest(type);
+  size_t level = 0;
+  while (rest.consume_front("."))
+    ++level;
+  if (level == 0)
+    return type;
+  auto module = moduleOf.find(file);
+  if (module == moduleOf.end())
+    return std::nullopt;
+  llvm::SmallVector<llvm::StringRef, 8> package;
+  llvm::StringRef(module->second).split(package, '.');
+  auto packageFile = isPackageFile.find(file);
+  bool isPackage = packageFile != isPackageFile.end() && packageFile->second;
+  if (!isPackage && !package.empty())
+    package.pop_back(); // a module's package is its parent; a package's own __init__ is it
+  if (level - 1 > package.size())
+    return std::nullopt;
+  package.resize(package.size() - (level - 1));
+  std::string absolute = llvm::join(package, ".");
+  if (!rest.empty())
+    absolute += (absolute.empty() ? "" : ".") + rest.str();
+  return absolute;
+}
+
+// `name` as the module in `file` binds it, then `rest` of a dotted path below it.
+std::string ProjectModel::resolveIn(const std::string &file, llvm::StringRef name,
+                                    const std::string &rest, const std::string &absolute,
+                                    int depth) const {
+  auto module = exports.find(file);
+  const PythonModuleBinding *binding = nullptr;
+  if (module != exports.end())
+    if (auto it = module->second.find(name); it != module->second.end())
+      binding = it->second;
+  if (!binding)
+    return absolute; // a submodule the scan does not hold, or a name made at run time
+  if (binding->kind == "import")
+    return resolve(rest.empty() ? binding->target : binding->target + "." + rest, file,
+                   depth + 1);
+  if (!rest.empty())
+    return absolute; // an attribute of a class or value: not a type the scan can name
+  if (binding->kind == "class")
+    return binding->target;
+  return resolve(binding->target, file, depth + 1); // a function's returns, a value's type
+}
+
+namespace {
 
 void resolveReceiver(const ProjectModel &project, CallbackRegistration &registration) {
-  const std::string &file = registration.site.file;
-  std::vector<std::string> &types = registration.receiver.types;
-  const std::vector<std::string> &attributes = registration.receiver.attributes;
-  for (size_t i = 0; i < types.size(); ++i) {
-    types[i] = project.resolve(types[i], file);
-    if (types[i].empty() && i > 0 && i - 1 < attributes.size() && isBindingId(types[i - 1]))
-      types[i] = project.attributeType(types[i - 1], attributes[i - 1]);
-  }
+  project.resolvePath(registration.receiver, registration.site.file);
   if (registration.form == "constructor-call")
-    registration.name = project.resolve(registration.name, file);
+    registration.name = project.resolve(registration.name, registration.site.file);
 }
 
 } // namespace
@@ -165,6 +213,10 @@ void resolveAcrossFiles(FactSet &facts) {
     for (PythonAttribute &attribute : cls.attributes)
       attribute.type = project.resolve(attribute.type, cls.location.file);
   }
+  std::vector<CallbackRegistration> evaluated = evaluateAtCallSites(facts, project);
+  facts.callbackRegistrations.insert(facts.callbackRegistrations.end(),
+                                     std::make_move_iterator(evaluated.begin()),
+                                     std::make_move_iterator(evaluated.end()));
   for (CallbackRegistration &registration : facts.callbackRegistrations)
     resolveReceiver(project, registration);
   // The model reads the classes as the files gave them; they change once it is done.

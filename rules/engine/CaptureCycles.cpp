@@ -209,10 +209,15 @@ Finding describeCycle(const CaptureCycle &cycle, const char *ruleId, Level level
       : owner.attributes.empty()
           ? quoted(owner.root.name) + " owns " + match.holder
           : quoted(owner.root.name) + " owns " + quoted(owner.text) + ", which owns " + match.holder;
-  finding.path = {
-      {cycle.ownerAssignedAt.value_or(owner.root.definedAt), owns},
-      {r.callbackArgumentLocation, match.holder + " stores " + callback + storageDescription(match)},
-  };
+  finding.path = {{cycle.ownerAssignedAt.value_or(owner.root.definedAt), owns}};
+  // Made through the scan's own helpers: each call inward, the registration innermost.
+  for (size_t i = 0; i < r.through.size(); ++i)
+    finding.path.push_back(
+        {r.through[i], i + 1 == r.through.size()
+                           ? "the call registers " + callback + " here, on " + quoted(owner.text)
+                           : "the call hands " + callback + " on here"});
+  finding.path.push_back(
+      {r.callbackArgumentLocation, match.holder + " stores " + callback + storageDescription(match)});
   // Scanned C++: the member that really holds the callable.
   if (match.connection->storeLocation.valid())
     finding.path.push_back({match.connection->storeLocation, match.connection->storeDescription});

@@ -19,6 +19,9 @@ void FactSet::append(FactSet &&other) {
   move(pythonCallableStores, other.pythonCallableStores);
   move(pythonClasses, other.pythonClasses);
   move(pythonModuleBindings, other.pythonModuleBindings);
+  move(pythonFunctions, other.pythonFunctions);
+  move(parameterizedRegistrations, other.parameterizedRegistrations);
+  move(pythonCalls, other.pythonCalls);
   move(boundTypes, other.boundTypes);
   move(moduleHandOffs, other.moduleHandOffs);
   move(boundMembers, other.boundMembers);
@@ -111,6 +114,13 @@ bool fromJSON(const Value &value, CycleBreaker &out, Path path) {
          m.map("location", out.location);
 }
 
+static Array locations(const std::vector<SourceLocation> &all) {
+  Array out;
+  for (const SourceLocation &location : all)
+    out.push_back(toJSON(location));
+  return out;
+}
+
 Value toJSON(const CallbackRegistration &r) {
   Array captures, breakers;
   for (const Capture &c : r.captures)
@@ -128,7 +138,8 @@ Value toJSON(const CallbackRegistration &r) {
                 {"callbackDefinition", toJSON(r.callbackDefinition)},
                 {"callbackArgumentLocation", toJSON(r.callbackArgumentLocation)},
                 {"captures", std::move(captures)},
-                {"breakers", std::move(breakers)}};
+                {"breakers", std::move(breakers)},
+                {"through", locations(r.through)}};
 }
 
 bool fromJSON(const Value &value, CallbackRegistration &out, Path path) {
@@ -139,7 +150,8 @@ bool fromJSON(const Value &value, CallbackRegistration &out, Path path) {
          m.map("callbackName", out.callbackName) && m.map("callbackKind", out.callbackKind) &&
          m.map("callbackDefinition", out.callbackDefinition) &&
          m.map("callbackArgumentLocation", out.callbackArgumentLocation) &&
-         m.map("captures", out.captures) && m.map("breakers", out.breakers);
+         m.map("captures", out.captures) && m.map("breakers", out.breakers) &&
+         m.mapOptional("through", out.through);
 }
 
 Value toJSON(const FinalizerRelease &f) {
@@ -215,6 +227,75 @@ bool fromJSON(const Value &value, PythonModuleBinding &out, Path path) {
   ObjectMapper m(value, path);
   return m && m.map("file", out.file) && m.map("name", out.name) && m.map("kind", out.kind) &&
          m.map("target", out.target) && m.map("location", out.location);
+}
+
+Value toJSON(const PythonFunction &f) {
+  Array parameters;
+  for (const BindingRef &p : f.parameters)
+    parameters.push_back(toJSON(p));
+  return Object{{"key", f.key},
+                {"name", f.name},
+                {"classBindingId", f.classBindingId},
+                {"bindsSelf", f.bindsSelf},
+                {"parameters", std::move(parameters)},
+                {"location", toJSON(f.location)}};
+}
+
+bool fromJSON(const Value &value, PythonFunction &out, Path path) {
+  ObjectMapper m(value, path);
+  return m && m.map("key", out.key) && m.map("name", out.name) &&
+         m.map("classBindingId", out.classBindingId) && m.map("bindsSelf", out.bindsSelf) &&
+         m.map("parameters", out.parameters) && m.map("location", out.location);
+}
+
+Value toJSON(const ParameterizedRegistration &p) {
+  return Object{{"function", p.function},
+                {"registration", toJSON(p.registration)},
+                {"callbackParameter", p.callbackParameter}};
+}
+
+bool fromJSON(const Value &value, ParameterizedRegistration &out, Path path) {
+  ObjectMapper m(value, path);
+  return m && m.map("function", out.function) && m.map("registration", out.registration) &&
+         m.map("callbackParameter", out.callbackParameter);
+}
+
+Value toJSON(const PythonCallArgument &a) {
+  Array captures;
+  for (const Capture &c : a.captures)
+    captures.push_back(toJSON(c));
+  return Object{{"index", a.index},
+                {"keyword", a.keyword},
+                {"location", toJSON(a.location)},
+                {"path", toJSON(a.path)},
+                {"callbackName", a.callbackName},
+                {"callbackKind", a.callbackKind},
+                {"callbackDefinition", toJSON(a.callbackDefinition)},
+                {"captures", std::move(captures)}};
+}
+
+bool fromJSON(const Value &value, PythonCallArgument &out, Path path) {
+  ObjectMapper m(value, path);
+  return m && m.map("index", out.index) && m.map("keyword", out.keyword) &&
+         m.map("location", out.location) && m.map("path", out.path) &&
+         m.map("callbackName", out.callbackName) && m.map("callbackKind", out.callbackKind) &&
+         m.map("callbackDefinition", out.callbackDefinition) && m.map("captures", out.captures);
+}
+
+Value toJSON(const PythonCall &c) {
+  Array arguments;
+  for (const PythonCallArgument &a : c.arguments)
+    arguments.push_back(toJSON(a));
+  return Object{{"site", toJSON(c.site)},         {"function", c.function},
+                {"kind", c.kind},                 {"receiver", toJSON(c.receiver)},
+                {"callee", c.callee},             {"arguments", std::move(arguments)}};
+}
+
+bool fromJSON(const Value &value, PythonCall &out, Path path) {
+  ObjectMapper m(value, path);
+  return m && m.map("site", out.site) && m.map("function", out.function) &&
+         m.map("kind", out.kind) && m.map("receiver", out.receiver) &&
+         m.map("callee", out.callee) && m.map("arguments", out.arguments);
 }
 
 Value toJSON(const BoundType &t) {
@@ -428,6 +509,9 @@ Value toJSON(const FactSet &f) {
                 {"pythonCallableStores", array(f.pythonCallableStores)},
                 {"pythonClasses", array(f.pythonClasses)},
                 {"pythonModuleBindings", array(f.pythonModuleBindings)},
+                {"pythonFunctions", array(f.pythonFunctions)},
+                {"parameterizedRegistrations", array(f.parameterizedRegistrations)},
+                {"pythonCalls", array(f.pythonCalls)},
                 {"boundTypes", array(f.boundTypes)},
                 {"moduleHandOffs", array(f.moduleHandOffs)},
                 {"boundMembers", array(f.boundMembers)},
@@ -447,6 +531,9 @@ bool fromJSON(const Value &value, FactSet &out, Path path) {
          m.map("pythonCallableStores", out.pythonCallableStores) &&
          m.map("pythonClasses", out.pythonClasses) &&
          m.mapOptional("pythonModuleBindings", out.pythonModuleBindings) &&
+         m.mapOptional("pythonFunctions", out.pythonFunctions) &&
+         m.mapOptional("parameterizedRegistrations", out.parameterizedRegistrations) &&
+         m.mapOptional("pythonCalls", out.pythonCalls) &&
          m.map("boundTypes", out.boundTypes) && m.map("moduleHandOffs", out.moduleHandOffs) &&
          m.map("boundMembers", out.boundMembers) &&
          m.map("pythonReferences", out.pythonReferences) && m.map("gcSupport", out.gcSupport) &&

@@ -91,7 +91,60 @@ struct CallbackRegistration {
   SourceLocation callbackArgumentLocation;
   CaptureSet captures;
   std::vector<CycleBreaker> breakers;
+  // Made by the cross-file stage from a registration inside a function whose receiver,
+  // callback or captures are its parameters, evaluated at a call site (then `site`): where the
+  // function (and each function it hands them on to) registers the callback, innermost last.
+  std::vector<SourceLocation> through = {};
   friend bool operator==(const CallbackRegistration &, const CallbackRegistration &) = default;
+};
+
+// A def of the scanned Python, as calls in any file reach it.
+struct PythonFunction {
+  // "<class binding id>.<name>" for a method; the def's binding id otherwise ("file::name").
+  std::string key;
+  std::string name;
+  std::string classBindingId; // "" outside a class
+  bool bindsSelf = false;     // a method called through an instance: its first parameter is it
+  std::vector<BindingRef> parameters; // in order, `self` included
+  SourceLocation location;
+  friend bool operator==(const PythonFunction &, const PythonFunction &) = default;
+};
+
+// A registration inside a def whose receiver, callback or a capture is one of the def's
+// parameters (`def _wire(self, rec, cb): rec.recognized.connect(cb)`): what it registers
+// depends on the caller, so the cross-file stage evaluates it at each call site.
+struct ParameterizedRegistration {
+  std::string function;              // PythonFunction::key
+  CallbackRegistration registration; // captures and receiver may name the def's parameters
+  std::string callbackParameter;     // the callback is this parameter ("" if resolved here)
+  friend bool operator==(const ParameterizedRegistration &,
+                         const ParameterizedRegistration &) = default;
+};
+
+// What a call passes in one argument: the object (a name or attribute chain) and, where the
+// argument is a callable this file defines or builds, what it captures.
+struct PythonCallArgument {
+  int index = -1;      // positional index, -1 for a keyword argument
+  std::string keyword;
+  SourceLocation location;
+  ObjectPath path;     // root.name empty where the argument is no name or attribute chain
+  std::string callbackName;
+  std::string callbackKind; // as CallbackRegistration::callbackKind; "" for no callable
+  SourceLocation callbackDefinition;
+  CaptureSet captures;
+  friend bool operator==(const PythonCallArgument &, const PythonCallArgument &) = default;
+};
+
+// A call of a def that may be in the scan: `self.cnxids.new(self.vte, "key-press-event",
+// self.on_keypress)`, `self._wire(self.rec)`, `connect_obj(view, "popup-menu", cb)`.
+struct PythonCall {
+  SourceLocation site;
+  std::string function; // the enclosing def's PythonFunction::key, "" at module level
+  std::string kind;     // method (on `receiver`) | function (`callee` is a key) | import
+  ObjectPath receiver;  // method: the object the method is looked up on
+  std::string callee;   // method: its name; function: a PythonFunction key; import: dotted path
+  std::vector<PythonCallArgument> arguments;
+  friend bool operator==(const PythonCall &, const PythonCall &) = default;
 };
 
 // A Python class whose `__del__` releases a native resource (a ctypes/cffi call, or a
@@ -355,6 +408,9 @@ struct FactSet {
   std::vector<PythonCallableStore> pythonCallableStores;
   std::vector<PythonClass> pythonClasses;
   std::vector<PythonModuleBinding> pythonModuleBindings;
+  std::vector<PythonFunction> pythonFunctions;
+  std::vector<ParameterizedRegistration> parameterizedRegistrations;
+  std::vector<PythonCall> pythonCalls;
   std::vector<BoundType> boundTypes;
   std::vector<ModuleHandOff> moduleHandOffs;
   std::vector<BoundMember> boundMembers;
@@ -375,7 +431,7 @@ const char *levelName(Notification::Level level);
 // The version of the facts' shape and JSON form. Bump it when a fact gains, loses or renames a
 // field, or when what a field means changes: facts stored by an earlier capcycle (the C++ facts
 // cache, clang-checks/FactsCache.h) must then be extracted again, not read in the old shape.
-inline constexpr unsigned FactsFormatVersion = 7;
+inline constexpr unsigned FactsFormatVersion = 8;
 
 // JSON round-trip (the format of `capcycle facts`).
 llvm::json::Value toJSON(const SourceLocation &location);
@@ -389,6 +445,10 @@ llvm::json::Value toJSON(const PythonCallableStore &store);
 llvm::json::Value toJSON(const PythonClass &cls);
 llvm::json::Value toJSON(const PythonAttribute &attribute);
 llvm::json::Value toJSON(const PythonModuleBinding &binding);
+llvm::json::Value toJSON(const PythonFunction &function);
+llvm::json::Value toJSON(const ParameterizedRegistration &registration);
+llvm::json::Value toJSON(const PythonCallArgument &argument);
+llvm::json::Value toJSON(const PythonCall &call);
 llvm::json::Value toJSON(const BoundType &type);
 llvm::json::Value toJSON(const ModuleHandOff &handOff);
 llvm::json::Value toJSON(const BoundMember &member);
@@ -412,6 +472,10 @@ bool fromJSON(const llvm::json::Value &value, PythonCallableStore &out, llvm::js
 bool fromJSON(const llvm::json::Value &value, PythonClass &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, PythonAttribute &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, PythonModuleBinding &out, llvm::json::Path path);
+bool fromJSON(const llvm::json::Value &value, PythonFunction &out, llvm::json::Path path);
+bool fromJSON(const llvm::json::Value &value, ParameterizedRegistration &out, llvm::json::Path path);
+bool fromJSON(const llvm::json::Value &value, PythonCallArgument &out, llvm::json::Path path);
+bool fromJSON(const llvm::json::Value &value, PythonCall &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, BoundType &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, ModuleHandOff &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, BoundMember &out, llvm::json::Path path);

@@ -1,0 +1,124 @@
+#include "CallSiteCollector.h"
+
+#include "CallbackResolver.h"
+#include "ObjectResolver.h"
+
+namespace capcycle::python {
+
+namespace {
+
+// A name or attribute chain whose root lives in a function: something a caller can hand on
+// (a module global or a class is the same object for every caller).
+std::optional<ObjectPath> passedObject(const ObjectResolver &objects, TSNode expression,
+                                       int scope) {
+  auto path = objects.pathOf(expression, scope);
+  if (!path)
+    return std::nullopt;
+  auto root = objects.resolveName(path->root.name, scope);
+  if (!root || objects.isModuleOrClass(*root))
+    return std::nullopt;
+  return path;
+}
+
+struct Callee {
+  std::string kind;
+  ObjectPath receiver;
+  std::string name;
+};
+
+std::optional<Callee> calleeOf(const ScopeModel &model, const ObjectResolver &objects,
+                               TSNode function, int scope) {
+  if (is(function, kinds().attribute)) {
+    std::string method = nodeText(ts_node_child_by_field_id(function, fields().attributeName),
+                                  model.source())
+                             .str();
+    TSNode object = ts_node_child_by_field_id(function, fields().object);
+    if (auto receiver = passedObject(objects, object, scope))
+      return Callee{"method", *receiver, method};
+    // `util.connect_obj(...)` through `from quodlibet.qltk import util`.
+    std::string dotted = objects.qualifiedName(function, scope);
+    if (!dotted.empty() && !llvm::StringRef(dotted).contains(':'))
+      return Callee{"import", {}, dotted};
+    return std::nullopt;
+  }
+  if (!is(function, kinds().identifier))
+    return std::nullopt;
+  auto binding = objects.resolveName(nodeText(function, model.source()), scope);
+  const NameBinding *bound = binding ? model.binding(*binding) : nullptr;
+  if (!bound)
+    return std::nullopt;
+  if (bound->kind == BindingKind::Function)
+    return Callee{"function", {}, model.bindingId(*binding)};
+  if (bound->kind == BindingKind::Import) {
+    std::string dotted = objects.qualifiedName(function, scope);
+    if (!dotted.empty())
+      return Callee{"import", {}, dotted};
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+std::vector<PythonFunction> collectFunctions(const ScopeModel &model) {
+  std::vector<PythonFunction> functions;
+  ObjectResolver objects(model);
+  for (int i = 0; i < model.scopeCount(); ++i) {
+    const Scope &def = model.scope(i);
+    if (def.kind != ScopeKind::Function)
+      continue;
+    bool method = model.scope(def.parent).kind == ScopeKind::Class;
+    if (method && objects.isStaticOrClassMethod(i))
+      continue; // no instance in its first parameter: calls through `self` would misplace it
+    PythonFunction function;
+    function.key = objects.functionKey(i);
+    function.name = def.name;
+    function.classBindingId = method ? objects.classId(def.parent) : "";
+    function.bindsSelf = method;
+    for (const std::string &parameter : def.parameters) {
+      ResolvedName name{i, parameter};
+      function.parameters.push_back({parameter, model.bindingId(name), model.definitionOf(name)});
+    }
+    function.location = def.nameLocation;
+    functions.push_back(std::move(function));
+  }
+  return functions;
+}
+
+std::vector<PythonCall> collectCalls(const ScopeModel &model) {
+  std::vector<PythonCall> calls;
+  ObjectResolver objects(model);
+  CallbackResolver callbacks(model, objects);
+  for (const Site &site : model.calls()) {
+    std::vector<PythonCallArgument> arguments;
+    for (const CallArgument &argument : callArguments(site.node, model.source())) {
+      PythonCallArgument passed;
+      passed.index = argument.index;
+      passed.keyword = argument.keyword;
+      passed.location = nodeLocation(argument.value, model.file());
+      if (auto path = passedObject(objects, argument.value, site.scope))
+        passed.path = *path;
+      if (auto callback = callbacks.resolve(argument.value, site.scope);
+          callback && !callback->captures.empty()) {
+        passed.callbackName = callback->name;
+        passed.callbackKind = callback->kind;
+        passed.callbackDefinition = callback->definition;
+        passed.captures = callback->captures;
+      }
+      if (!passed.path.root.name.empty() || !passed.callbackKind.empty())
+        arguments.push_back(std::move(passed));
+    }
+    if (arguments.empty())
+      continue;
+    auto callee =
+        calleeOf(model, objects, ts_node_child_by_field_id(site.node, fields().function), site.scope);
+    if (!callee)
+      continue;
+    int function = objects.enclosingFunction(site.scope);
+    calls.push_back({nodeLocation(site.node, model.file()),
+                     function >= 0 ? objects.functionKey(function) : "", callee->kind,
+                     callee->receiver, callee->name, std::move(arguments)});
+  }
+  return calls;
+}
+
+} // namespace capcycle::python

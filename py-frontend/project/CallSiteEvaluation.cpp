@@ -1,0 +1,217 @@
+#include "project/CallSiteEvaluation.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <map>
+
+namespace capcycle::python {
+
+namespace {
+
+// What a call supplies for one parameter: an object, a callback, or both.
+struct Supplied {
+  const ObjectPath *path = nullptr;
+  const PythonCallArgument *argument = nullptr;
+};
+
+// The def a call reaches, if the scan holds it.
+const PythonFunction *calleeOf(const PythonCall &call, const ProjectModel &project) {
+  if (call.kind == "function")
+    return project.functionByKey(call.callee);
+  if (call.kind == "import")
+    return project.function(call.callee, call.site.file);
+  ObjectPath receiver = call.receiver;
+  project.resolvePath(receiver, call.site.file);
+  const std::string &type = receiver.types.empty() ? "" : receiver.types.back();
+  return isBindingId(type) ? project.method(type, call.callee) : nullptr;
+}
+
+// Parameter binding id -> what the call passes for it.
+std::map<std::string, Supplied> bindParameters(const PythonCall &call,
+                                               const PythonFunction &function) {
+  std::map<std::string, Supplied> bound;
+  size_t first = 0;
+  if (function.bindsSelf && call.kind == "method") {
+    if (!function.parameters.empty())
+      bound[function.parameters[0].bindingId] = {&call.receiver, nullptr};
+    first = 1;
+  }
+  for (const PythonCallArgument &argument : call.arguments) {
+    const BindingRef *parameter = nullptr;
+    if (argument.index >= 0 && first + argument.index < function.parameters.size())
+      parameter = &function.parameters[first + argument.index];
+    for (const BindingRef &p : function.parameters)
+      if (!argument.keyword.empty() && p.name == argument.keyword)
+        parameter = &p;
+    if (parameter)
+      bound[parameter->bindingId] = {argument.path.root.name.empty() ? nullptr : &argument.path,
+                                     &argument};
+  }
+  return bound;
+}
+
+// `path` with its root replaced by what `onto` reaches: `widget.x` given `self.vte` is
+// `self.vte.x`.
+ObjectPath rebase(const ObjectPath &path, const ObjectPath &onto) {
+  ObjectPath out = onto;
+  out.attributes.insert(out.attributes.end(), path.attributes.begin(), path.attributes.end());
+  out.types.insert(out.types.end(), path.types.begin() + std::min<size_t>(1, path.types.size()),
+                   path.types.end());
+  llvm::StringRef suffix = llvm::StringRef(path.text).drop_front(path.root.name.size());
+  out.text = onto.text + suffix.str();
+  return out;
+}
+
+// The registration `dependent` makes at `call`, or nullopt where the call does not supply
+// what it needs (an object for a parameter receiver, a callable for a parameter callback).
+std::optional<CallbackRegistration> evaluate(const ParameterizedRegistration &dependent,
+                                             const PythonFunction &function,
+                                             const PythonCall &call,
+                                             const ProjectModel &project) {
+  std::map<std::string, Supplied> bound = bindParameters(call, function);
+  CallbackRegistration r = dependent.registration;
+  // The helper's own names, resolved where it is written before they meet the caller's.
+  project.resolvePath(r.receiver, r.site.file);
+  if (auto receiver = bound.find(r.receiver.root.bindingId); receiver != bound.end()) {
+    if (!receiver->second.path)
+      return std::nullopt;
+    ObjectPath onto = *receiver->second.path;
+    project.resolvePath(onto, call.site.file);
+    r.receiver = rebase(r.receiver, onto);
+  }
+  if (!dependent.callbackParameter.empty()) {
+    auto parameter = llvm::find_if(function.parameters, [&](const BindingRef &p) {
+      return p.name == dependent.callbackParameter;
+    });
+    auto callback = parameter == function.parameters.end() ? bound.end()
+                                                            : bound.find(parameter->bindingId);
+    if (callback == bound.end() || !callback->second.argument)
+      return std::nullopt;
+    const PythonCallArgument &argument = *callback->second.argument;
+    if (argument.callbackKind.empty()) {
+      // Passed on by name (`def add(self, w, cb): self.signals.new(w, "clicked", cb)`): still
+      // the caller's parameter, for the caller's call sites to supply.
+      if (!argument.path.attributes.empty() || argument.path.root.name.empty())
+        return std::nullopt;
+      r.callbackName = argument.path.root.name;
+      r.callbackArgumentLocation = argument.location;
+      r.captures.clear();
+      r.through.insert(r.through.begin(), r.site);
+      r.site = call.site;
+      r.breakers.clear();
+      return r;
+    }
+    r.callbackName = argument.callbackName;
+    r.callbackKind = argument.callbackKind;
+    r.callbackDefinition = argument.callbackDefinition;
+    r.callbackArgumentLocation = argument.location;
+    r.captures = argument.captures;
+  } else {
+    CaptureSet captures;
+    for (const Capture &capture : r.captures) {
+      auto supplied = bound.find(capture.binding.bindingId);
+      if (supplied == bound.end()) {
+        captures.push_back(capture);
+        continue;
+      }
+      if (!supplied->second.path)
+        continue; // a literal or a call's result: nothing of the caller's
+      Capture rebased = capture;
+      rebased.binding = supplied->second.path->root;
+      rebased.attributes = supplied->second.path->attributes;
+      rebased.attributes.insert(rebased.attributes.end(), capture.attributes.begin(),
+                                capture.attributes.end());
+      captures.push_back(std::move(rebased));
+    }
+    r.captures = std::move(captures);
+  }
+  if (r.captures.empty())
+    return std::nullopt;
+  r.through.insert(r.through.begin(), r.site);
+  r.site = call.site;
+  r.breakers.clear(); // the helper's own undoing names its locals, not the caller's
+  return r;
+}
+
+// What the caller supplies in turn: a registration made at `call` that still names the
+// enclosing def's parameters (its receiver, a capture, or the callback passed on by name) is
+// evaluated again at that def's call sites.
+std::optional<ParameterizedRegistration> stillDependent(const CallbackRegistration &made,
+                                                        bool callbackPassedOn,
+                                                        const PythonCall &call,
+                                                        const ProjectModel &project) {
+  const PythonFunction *caller = project.functionByKey(call.function);
+  if (!caller)
+    return std::nullopt;
+  auto supplied = [&](llvm::StringRef name, const std::string &id) {
+    for (size_t i = caller->bindsSelf ? 1 : 0; i < caller->parameters.size(); ++i)
+      if (caller->parameters[i].bindingId == id || (id.empty() && caller->parameters[i].name == name))
+        return true;
+    return false;
+  };
+  if (callbackPassedOn)
+    return supplied(made.callbackName, "") ? std::optional<ParameterizedRegistration>(
+                                                 {caller->key, made, made.callbackName})
+                                           : std::nullopt;
+  if (!supplied("", made.receiver.root.bindingId) &&
+      llvm::none_of(made.captures,
+                    [&](const Capture &c) { return supplied("", c.binding.bindingId); }))
+    return std::nullopt;
+  return ParameterizedRegistration{caller->key, made, ""};
+}
+
+} // namespace
+
+std::vector<CallbackRegistration> evaluateAtCallSites(const FactSet &facts,
+                                                      const ProjectModel &project) {
+  std::multimap<std::string, const PythonCall *> callsOf; // callee key -> calls
+  for (const PythonCall &call : facts.pythonCalls)
+    if (const PythonFunction *callee = calleeOf(call, project))
+      callsOf.emplace(callee->key, &call);
+  // A pure-Python signal's `connect` (PythonCallableStore) is modelled as a signal already,
+  // with the caller's own undoing: its store (`self._callbacks.append(cb)`) is not evaluated
+  // again.
+  auto isSignalStore = [&](const PythonFunction &function, const CallbackRegistration &r) {
+    return llvm::any_of(facts.pythonCallableStores, [&](const PythonCallableStore &store) {
+      return store.classBindingId == function.classBindingId && store.method == function.name &&
+             r.receiver.attributes.size() == 1 && r.receiver.attributes[0] == store.attribute;
+    });
+  };
+  // What undoes the call on every path after it in the caller (`finally: disconnect_all()`)
+  // undoes what it registers: the per-file registration of the call site knows.
+  auto breakersAt = [&](const CallbackRegistration &made) -> std::vector<CycleBreaker> {
+    for (const CallbackRegistration &own : facts.callbackRegistrations)
+      if (own.site == made.site && own.callbackArgumentLocation == made.callbackArgumentLocation)
+        return own.breakers;
+    return {};
+  };
+  std::vector<CallbackRegistration> made;
+  std::vector<ParameterizedRegistration> pending = facts.parameterizedRegistrations;
+  for (int depth = 0; depth < MaxCallDepth && !pending.empty(); ++depth) {
+    std::vector<ParameterizedRegistration> next;
+    for (const ParameterizedRegistration &dependent : pending) {
+      const PythonFunction *function = project.functionByKey(dependent.function);
+      if (!function || isSignalStore(*function, dependent.registration))
+        continue;
+      auto [begin, end] = callsOf.equal_range(function->key);
+      for (auto it = begin; it != end; ++it) {
+        const PythonCall &call = *it->second;
+        std::optional<CallbackRegistration> registration =
+            evaluate(dependent, *function, call, project);
+        if (!registration)
+          continue;
+        bool passedOn = !dependent.callbackParameter.empty() && registration->callbackKind.empty();
+        if (auto onward = stillDependent(*registration, passedOn, call, project))
+          next.push_back(std::move(*onward));
+        registration->breakers = breakersAt(*registration);
+        if (!passedOn && !llvm::is_contained(made, *registration))
+          made.push_back(std::move(*registration));
+      }
+    }
+    pending = std::move(next);
+  }
+  return made;
+}
+
+} // namespace capcycle::python
