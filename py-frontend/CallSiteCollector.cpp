@@ -78,6 +78,7 @@ std::vector<PythonFunction> collectFunctions(const ScopeModel &model) {
       ResolvedName name{i, parameter};
       function.parameters.push_back({parameter, model.bindingId(name), model.definitionOf(name)});
     }
+    function.returned = objects.returnedIds(i);
     function.location = def.nameLocation;
     functions.push_back(std::move(function));
   }
@@ -107,7 +108,16 @@ std::vector<PythonCall> collectCalls(const ScopeModel &model) {
       if (!passed.path.root.name.empty() || !passed.callbackKind.empty())
         arguments.push_back(std::move(passed));
     }
-    if (arguments.empty())
+    // `self.action = self.create_action(...)`: a registration on what the def returns is on
+    // this target.
+    ObjectPath result;
+    TSNode parent = ts_node_parent(site.node);
+    if (is(parent, kinds().assignment) &&
+        ts_node_eq(ts_node_child_by_field_id(parent, fields().right), site.node))
+      if (auto target = passedObject(objects, ts_node_child_by_field_id(parent, fields().left),
+                                     site.scope))
+        result = *target;
+    if (arguments.empty() && (result.root.name.empty() || result.attributes.empty()))
       continue;
     auto callee =
         calleeOf(model, objects, ts_node_child_by_field_id(site.node, fields().function), site.scope);
@@ -116,7 +126,7 @@ std::vector<PythonCall> collectCalls(const ScopeModel &model) {
     int function = objects.enclosingFunction(site.scope);
     calls.push_back({nodeLocation(site.node, model.file()),
                      function >= 0 ? objects.functionKey(function) : "", callee->kind,
-                     callee->receiver, callee->name, std::move(arguments)});
+                     callee->receiver, callee->name, std::move(arguments), std::move(result)});
   }
   return calls;
 }

@@ -88,7 +88,10 @@ private:
       return;
     std::vector<std::string> supplied = suppliedParameters(function);
     auto isSupplied = [&](const std::string &id) { return llvm::is_contained(supplied, id); };
-    if (callbackParameter.empty() && !isSupplied(registration.receiver.root.bindingId) &&
+    // `action = QAction(...); action.triggered.connect(cb); return action`: on the caller's.
+    bool onReturned = llvm::is_contained(objects.returnedIds(function),
+                                         registration.receiver.root.bindingId);
+    if (callbackParameter.empty() && !onReturned && !isSupplied(registration.receiver.root.bindingId) &&
         llvm::none_of(registration.captures,
                       [&](const Capture &c) { return isSupplied(c.binding.bindingId); }))
       return;

@@ -86,6 +86,19 @@ std::vector<std::string> ObjectResolver::parameterIds(int functionScope) const {
   return ids;
 }
 
+std::vector<std::string> ObjectResolver::returnedIds(int functionScope) const {
+  std::vector<std::string> ids;
+  for (TSNode value : model.scope(functionScope).returnValues) {
+    if (!is(value, kinds().identifier))
+      continue;
+    auto binding = model.resolve(functionScope, nodeText(value, model.source()));
+    if (binding && binding->scope == functionScope)
+      if (std::string id = model.bindingId(*binding); !llvm::is_contained(ids, id))
+        ids.push_back(std::move(id));
+  }
+  return ids;
+}
+
 int ObjectResolver::classScopeOf(const std::string &type) const {
   for (int i = 0; i < model.scopeCount(); ++i)
     if (model.scope(i).kind == ScopeKind::Class && classId(i) == type)

@@ -51,6 +51,8 @@ public:
   std::string functionKey(int functionScope) const;
   // The binding ids of a def's parameters, in order.
   std::vector<std::string> parameterIds(int functionScope) const;
+  // The binding ids of the def's own locals that a `return name` hands back.
+  std::vector<std::string> returnedIds(int functionScope) const;
   BindingRef bindingRef(const ResolvedName &binding) const;
   // The class scope of a type that is a class of this file, or -1.
   int classScopeOf(const std::string &type) const;

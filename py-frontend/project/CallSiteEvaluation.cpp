@@ -4,6 +4,7 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <map>
+#include <tuple>
 
 namespace capcycle::python {
 
@@ -55,6 +56,9 @@ std::map<std::string, Supplied> bindParameters(const PythonCall &call,
 // `self.vte.x`.
 ObjectPath rebase(const ObjectPath &path, const ObjectPath &onto) {
   ObjectPath out = onto;
+  // The same object: what the helper knows of it stands where the caller knows nothing.
+  if (!out.types.empty() && out.types.back().empty() && !path.types.empty())
+    out.types.back() = path.types.front();
   out.attributes.insert(out.attributes.end(), path.attributes.begin(), path.attributes.end());
   out.types.insert(out.types.end(), path.types.begin() + std::min<size_t>(1, path.types.size()),
                    path.types.end());
@@ -77,6 +81,12 @@ std::optional<CallbackRegistration> evaluate(const ParameterizedRegistration &de
     if (!receiver->second.path)
       return std::nullopt;
     ObjectPath onto = *receiver->second.path;
+    project.resolvePath(onto, call.site.file);
+    r.receiver = rebase(r.receiver, onto);
+  } else if (llvm::is_contained(function.returned, r.receiver.root.bindingId)) {
+    if (call.result.root.name.empty())
+      return std::nullopt; // the caller drops what it is given: no object of its own
+    ObjectPath onto = call.result;
     project.resolvePath(onto, call.site.file);
     r.receiver = rebase(r.receiver, onto);
   }
@@ -154,7 +164,9 @@ std::optional<ParameterizedRegistration> stillDependent(const CallbackRegistrati
     return supplied(made.callbackName, "") ? std::optional<ParameterizedRegistration>(
                                                  {caller->key, made, made.callbackName})
                                            : std::nullopt;
+  // Made on a local the caller returns: on whatever the caller's callers assign it to.
   if (!supplied("", made.receiver.root.bindingId) &&
+      !llvm::is_contained(caller->returned, made.receiver.root.bindingId) &&
       llvm::none_of(made.captures,
                     [&](const Capture &c) { return supplied("", c.binding.bindingId); }))
     return std::nullopt;
@@ -180,11 +192,12 @@ std::vector<CallbackRegistration> evaluateAtCallSites(const FactSet &facts,
   };
   // What undoes the call on every path after it in the caller (`finally: disconnect_all()`)
   // undoes what it registers: the per-file registration of the call site knows.
+  std::map<std::tuple<std::string, unsigned, unsigned>, const CallbackRegistration *> bySite;
+  for (const CallbackRegistration &own : facts.callbackRegistrations)
+    bySite.try_emplace({own.site.file, own.site.line, own.site.column}, &own);
   auto breakersAt = [&](const CallbackRegistration &made) -> std::vector<CycleBreaker> {
-    for (const CallbackRegistration &own : facts.callbackRegistrations)
-      if (own.site == made.site && own.callbackArgumentLocation == made.callbackArgumentLocation)
-        return own.breakers;
-    return {};
+    auto own = bySite.find({made.site.file, made.site.line, made.site.column});
+    return own == bySite.end() ? std::vector<CycleBreaker>{} : own->second->breakers;
   };
   std::vector<CallbackRegistration> made;
   std::vector<ParameterizedRegistration> pending = facts.parameterizedRegistrations;

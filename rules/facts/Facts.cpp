@@ -238,6 +238,7 @@ Value toJSON(const PythonFunction &f) {
                 {"classBindingId", f.classBindingId},
                 {"bindsSelf", f.bindsSelf},
                 {"parameters", std::move(parameters)},
+                {"returned", f.returned},
                 {"location", toJSON(f.location)}};
 }
 
@@ -245,7 +246,8 @@ bool fromJSON(const Value &value, PythonFunction &out, Path path) {
   ObjectMapper m(value, path);
   return m && m.map("key", out.key) && m.map("name", out.name) &&
          m.map("classBindingId", out.classBindingId) && m.map("bindsSelf", out.bindsSelf) &&
-         m.map("parameters", out.parameters) && m.map("location", out.location);
+         m.map("parameters", out.parameters) && m.mapOptional("returned", out.returned) &&
+         m.map("location", out.location);
 }
 
 Value toJSON(const ParameterizedRegistration &p) {
@@ -288,14 +290,16 @@ Value toJSON(const PythonCall &c) {
     arguments.push_back(toJSON(a));
   return Object{{"site", toJSON(c.site)},         {"function", c.function},
                 {"kind", c.kind},                 {"receiver", toJSON(c.receiver)},
-                {"callee", c.callee},             {"arguments", std::move(arguments)}};
+                {"callee", c.callee},             {"arguments", std::move(arguments)},
+                {"result", toJSON(c.result)}};
 }
 
 bool fromJSON(const Value &value, PythonCall &out, Path path) {
   ObjectMapper m(value, path);
   return m && m.map("site", out.site) && m.map("function", out.function) &&
          m.map("kind", out.kind) && m.map("receiver", out.receiver) &&
-         m.map("callee", out.callee) && m.map("arguments", out.arguments);
+         m.map("callee", out.callee) && m.map("arguments", out.arguments) &&
+         m.mapOptional("result", out.result);
 }
 
 Value toJSON(const BoundType &t) {

@@ -106,6 +106,9 @@ struct PythonFunction {
   std::string classBindingId; // "" outside a class
   bool bindsSelf = false;     // a method called through an instance: its first parameter is it
   std::vector<BindingRef> parameters; // in order, `self` included
+  // Binding ids of the locals it returns (`action = QAction(...); ...; return action`): a
+  // registration on one of them is on whatever each caller assigns the result to.
+  std::vector<std::string> returned = {};
   SourceLocation location;
   friend bool operator==(const PythonFunction &, const PythonFunction &) = default;
 };
@@ -144,6 +147,7 @@ struct PythonCall {
   ObjectPath receiver;  // method: the object the method is looked up on
   std::string callee;   // method: its name; function: a PythonFunction key; import: dotted path
   std::vector<PythonCallArgument> arguments;
+  ObjectPath result = {}; // `self.action = f(...)`: where the result goes (root.name "" if nowhere)
   friend bool operator==(const PythonCall &, const PythonCall &) = default;
 };
 
