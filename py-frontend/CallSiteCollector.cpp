@@ -3,6 +3,8 @@
 #include "CallbackResolver.h"
 #include "ObjectResolver.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 namespace capcycle::python {
 
 namespace {
@@ -18,6 +20,13 @@ std::optional<ObjectPath> passedObject(const ObjectResolver &objects, TSNode exp
   if (!root || objects.isModuleOrClass(*root))
     return std::nullopt;
   return path;
+}
+
+bool isParameter(const ScopeModel &model, const ObjectResolver &objects, const ObjectPath &path,
+                 int scope) {
+  // By the def's parameter list: a parameter with a default is bound as its default's target.
+  auto root = objects.resolveName(path.root.name, scope);
+  return root && llvm::is_contained(model.scope(root->scope).parameters, root->name);
 }
 
 struct Callee {
@@ -91,6 +100,7 @@ std::vector<PythonCall> collectCalls(const ScopeModel &model) {
   CallbackResolver callbacks(model, objects);
   for (const Site &site : model.calls()) {
     std::vector<PythonCallArgument> arguments;
+    bool localsOnly = true;
     for (const CallArgument &argument : callArguments(site.node, model.source())) {
       PythonCallArgument passed;
       passed.index = argument.index;
@@ -98,6 +108,11 @@ std::vector<PythonCall> collectCalls(const ScopeModel &model) {
       passed.location = nodeLocation(argument.value, model.file());
       if (auto path = passedObject(objects, argument.value, site.scope))
         passed.path = *path;
+      // A plain local of the caller (not `self`, not a parameter, not another name for one of
+      // their attributes) is owned by nothing the caller's callers hold: only a callback given
+      // in the same call could close a cycle through it.
+      bool local = !passed.path.root.name.empty() &&
+                   !isParameter(model, objects, passed.path, site.scope);
       if (auto callback = callbacks.resolve(argument.value, site.scope);
           callback && !callback->captures.empty()) {
         passed.callbackName = callback->name;
@@ -105,9 +120,13 @@ std::vector<PythonCall> collectCalls(const ScopeModel &model) {
         passed.callbackDefinition = callback->definition;
         passed.captures = callback->captures;
       }
+      localsOnly = localsOnly && (local || passed.path.root.name.empty()) &&
+                   passed.callbackKind.empty();
       if (!passed.path.root.name.empty() || !passed.callbackKind.empty())
         arguments.push_back(std::move(passed));
     }
+    if (localsOnly && !arguments.empty())
+      arguments.clear();
     // `self.action = self.create_action(...)`: a registration on what the def returns is on
     // this target.
     ObjectPath result;
@@ -129,6 +148,36 @@ std::vector<PythonCall> collectCalls(const ScopeModel &model) {
                      callee->receiver, callee->name, std::move(arguments), std::move(result)});
   }
   return calls;
+}
+
+std::vector<PythonFunction>
+functionsCallSitesNeed(std::vector<PythonFunction> functions,
+                       const std::vector<ParameterizedRegistration> &registrations,
+                       const std::vector<PythonCall> &calls) {
+  llvm::erase_if(functions, [&](const PythonFunction &function) {
+    if (llvm::any_of(registrations, [&](const ParameterizedRegistration &r) {
+          return r.function == function.key;
+        }))
+      return false;
+    // A method's `self` is the caller's own object, never one its callers supply.
+    auto supplied = llvm::ArrayRef(function.parameters).drop_front(function.bindsSelf ? 1 : 0);
+    auto handedOn = [&](const std::string &id) {
+      return llvm::any_of(supplied, [&](const BindingRef &p) { return p.bindingId == id; }) ||
+             llvm::is_contained(function.returned, id);
+    };
+    return llvm::none_of(calls, [&](const PythonCall &call) {
+      if (call.function != function.key)
+        return false;
+      if (handedOn(call.result.root.bindingId))
+        return false;
+      return llvm::any_of(call.arguments, [&](const PythonCallArgument &argument) {
+        return handedOn(argument.path.root.bindingId) ||
+               llvm::any_of(argument.captures,
+                            [&](const Capture &c) { return handedOn(c.binding.bindingId); });
+      });
+    });
+  });
+  return functions;
 }
 
 } // namespace capcycle::python

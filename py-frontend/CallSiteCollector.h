@@ -18,4 +18,12 @@ std::vector<PythonFunction> collectFunctions(const ScopeModel &model);
 // at least one object chain rooted in a function's binding or a callable the file builds.
 std::vector<PythonCall> collectCalls(const ScopeModel &model);
 
+// The defs a call-site evaluation can need: those that register through their parameters or
+// returned locals, and those that hand their parameters or returned locals on to another call
+// (a helper calling a helper). The others are dropped, as calls to them evaluate nothing.
+std::vector<PythonFunction>
+functionsCallSitesNeed(std::vector<PythonFunction> functions,
+                       const std::vector<ParameterizedRegistration> &registrations,
+                       const std::vector<PythonCall> &calls);
+
 } // namespace capcycle::python

@@ -123,8 +123,10 @@ FactSet analyzePythonSource(llvm::StringRef path, llvm::StringRef source,
   facts.pythonCallableStores = python::collectCallableStores(model);
   facts.pythonClasses = python::collectClasses(model);
   facts.pythonModuleBindings = python::collectModuleBindings(model);
-  facts.pythonFunctions = python::collectFunctions(model);
   facts.pythonCalls = python::collectCalls(model);
+  facts.pythonFunctions =
+      python::functionsCallSitesNeed(python::collectFunctions(model), facts.parameterizedRegistrations,
+                                     facts.pythonCalls);
   return facts;
 }
 
