@@ -2,6 +2,8 @@
 
 #include "llvm/ADT/STLExtras.h"
 
+#include <tuple>
+
 namespace capcycle::python {
 
 namespace {
@@ -319,6 +321,19 @@ private:
     return {};
   }
 
+  // A name imported twice (`try: from PyQt5 import QtCore` / `except ImportError: from PySide2
+  // import QtCore`) denotes what the first import in the source gives: the one that runs
+  // wherever it can, as qtpy and Qt.py shims prefer their first binding.
+  void bindImport(int scope, TSNode identifier, std::string path) {
+    NameBinding &binding = bind(scope, identifier, BindingKind::Import);
+    SourceLocation at = location(identifier);
+    if (binding.importPath.empty() ||
+        std::tie(at.line, at.column) < std::tie(binding.importAt.line, binding.importAt.column)) {
+      binding.importPath = std::move(path);
+      binding.importAt = at;
+    }
+  }
+
   // `import a.b` binds `a`; `import a.b as c` and `from m import x as c` bind `c`;
   // `from m import x` binds `x`.
   void visitImport(TSNode node, int scope, bool fromImport) {
@@ -334,12 +349,12 @@ private:
         TSNode alias = ts_node_child_by_field_id(c, f.alias);
         TSNode name = ts_node_child_by_field_id(c, f.name);
         if (!ts_node_is_null(alias))
-          bind(scope, alias, BindingKind::Import).importPath = prefix + text(name).str();
+          bindImport(scope, alias, prefix + text(name).str());
       } else if (is(c, k.dottedName)) {
         TSNode bound = fromImport ? ts_node_named_child(c, ts_node_named_child_count(c) - 1)
                                   : ts_node_named_child(c, 0);
         std::string path = fromImport ? prefix + text(c).str() : text(bound).str();
-        bind(scope, bound, BindingKind::Import).importPath = path;
+        bindImport(scope, bound, path);
       }
     }
   }

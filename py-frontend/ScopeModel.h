@@ -28,6 +28,7 @@ struct NameBinding {
   TSNode iterable{};           // `for name in (a.sig, b.sig):` the literal tuple or list
   std::string importPath;      // Import: `import a.b as c` -> "a.b", `from m import x` -> "m.x",
                                // `from . import x` -> ".x", `from ..m import x` -> "..m.x"
+  SourceLocation importAt;     // where importPath is imported (the first import of the name)
 };
 
 struct NameReference {
