@@ -134,11 +134,23 @@ private:
       config.warnUnusedIgnores = boolean(key, value);
     else if (key == "compile-database")
       config.compileDatabase = absoluteNormalized(relativeToConfig(directoryName(key, value)));
+    else if (key == "qt-api")
+      qtApi(key, value);
     else
       throw ConfigError{value.line, "unknown key '" + key +
                                         "' (expected select, ignore, exclude, per-file-ignores, "
-                                        "models, fail-on, warn-unused-ignores or "
-                                        "compile-database)"};
+                                        "models, fail-on, warn-unused-ignores, "
+                                        "compile-database or qt-api)"};
+  }
+
+  void qtApi(const std::string &key, const RawValue &value) {
+    static const char *const known[] = {"pyqt5", "pyqt6", "pyside2", "pyside6"};
+    std::string name = value.kind == RawValue::Kind::String ? llvm::StringRef(value.text).lower() : "";
+    if (!llvm::is_contained(known, name))
+      throw ConfigError{value.line, "'" + key +
+                                        "' must be one of pyqt5, pyqt6, pyside2, pyside6 (the "
+                                        "binding qtpy selects, as its QT_API names it)"};
+    config.qtApi = name;
   }
 
   static const std::vector<RawValue> &strings(const std::string &key, const RawValue &value) {

@@ -45,6 +45,9 @@ struct Configuration {
   // compile-database: the build directory whose compile_commands.json gives the C++ context
   // when -p is not given; made absolute against `directory`. Empty: none.
   std::string compileDatabase;
+  // qt-api: the Qt binding the project's `qtpy` imports select ("pyqt5", "pyqt6", "pyside2",
+  // "pyside6", as qtpy's QT_API names them). Empty: qtpy's default, PyQt5 first.
+  std::string qtApi;
 
   bool isExcluded(llvm::StringRef path) const;
   // Rule ids and prefixes per-file-ignores turns off for `path`.

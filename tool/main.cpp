@@ -20,6 +20,7 @@
 #include "llvm/Support/Threading.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <map>
 #include <cstdlib>
 #include <optional>
 #include <tuple>
@@ -235,7 +236,17 @@ llvm::Expected<ApiModels> loadProjectModels(const CommandLine &cli, const Config
   llvm::append_range(userFiles, config.models);
   llvm::append_range(userFiles, cli.modelFiles);
   llvm::append_range(files, userFiles);
-  return ApiModels::load(files);
+  llvm::Expected<ApiModels> models = ApiModels::load(files);
+  if (models && !config.qtApi.empty()) {
+    // qtpy's QT_API names (pyqt5, pyside2, ...) are the bindings' module names, lower-cased.
+    static const std::map<std::string, std::string> modules = {
+        {"pyqt5", "PyQt5"}, {"pyqt6", "PyQt6"}, {"pyside2", "PySide2"}, {"pyside6", "PySide6"}};
+    if (!models->aliasLibrary("qtpy", modules.at(config.qtApi)))
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     config.file + ": qt-api: no loaded model describes " +
+                                         modules.at(config.qtApi));
+  }
+  return models;
 }
 
 // A model of the user's that declares connections but matched no call site probably misspells

@@ -253,6 +253,17 @@ bool callbackSlotMatches(const ModelConnection &c, const CallbackRegistration &r
 
 } // namespace
 
+bool ApiModels::aliasLibrary(const std::string &alias, const std::string &library) {
+  if (llvm::none_of(models, [&](const ApiModel &m) { return llvm::is_contained(m.libraries, library); }))
+    return false;
+  for (ApiModel &model : models) {
+    llvm::erase(model.libraries, alias);
+    if (llvm::is_contained(model.libraries, library))
+      model.libraries.push_back(alias);
+  }
+  return true;
+}
+
 std::optional<ConnectionMatch> ApiModels::matchModel(const ApiModel &model,
                                                      const CallbackRegistration &r) const {
   const ObjectPath &receiver = r.receiver;

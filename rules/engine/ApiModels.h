@@ -74,6 +74,10 @@ public:
   void addDerived(std::vector<ApiModel> derived);
   // Bases of the scanned Python classes: `class Window(QWidget)` matches the Qt models.
   void addClassBases(const std::vector<PythonClass> &classes);
+  // Makes the shim `alias` (a module that re-exports another library, as qtpy does) belong to
+  // the models of `library` only: `qt-api: pyside2` makes qtpy's classes PySide2's. False when
+  // no model lists `library`.
+  bool aliasLibrary(const std::string &alias, const std::string &library);
 
   // Typed models first; shape-only models when no typed one matches.
   std::optional<ConnectionMatch> match(const CallbackRegistration &registration) const;

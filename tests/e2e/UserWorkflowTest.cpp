@@ -133,6 +133,34 @@ TEST(Configuration, BrokenConfigurationIsExitTwoNamingFileLineAndKey) {
   EXPECT_TRUE(contains(missing.err, "no/such.yaml")) << missing.err;
 }
 
+// qtpy re-exports the binding it selects: PyQt5 by default (whose signals the GC sees: the
+// cycle is a note), PySide2 when the project says `qt-api: pyside2` (a warning: PySide keeps
+// the lambda where the GC cannot see it).
+TEST(Configuration, QtApiNamesTheBindingQtpySelects) {
+  TempDir project;
+  project.write("app.py", "from qtpy.QtWidgets import QPushButton\n"
+                          "\n"
+                          "class Panel:\n"
+                          "    def __init__(self):\n"
+                          "        self.button = QPushButton()\n"
+                          "        self.button.clicked.connect(lambda: self.close())\n"
+                          "\n"
+                          "    def close(self):\n"
+                          "        pass\n");
+  RunResult byDefault = runCapcycle({"scan", project.path(), "--no-config"});
+  EXPECT_TRUE(contains(byDefault.out, "app.py:6:9: note: ")) << byDefault.out;
+  EXPECT_TRUE(contains(byDefault.out, "PyQt5")) << byDefault.out;
+  project.write(".capcycle.yaml", "qt-api: pyside2\n");
+  RunResult pyside = runCapcycle({"scan", project.path()});
+  EXPECT_TRUE(contains(pyside.out, "app.py:6:9: warning: ")) << pyside.out;
+  EXPECT_TRUE(contains(pyside.out, "PySide2")) << pyside.out;
+  project.write(".capcycle.yaml", "qt-api: tkinter\n");
+  RunResult wrong = runCapcycle({"scan", project.path()});
+  EXPECT_EQ(wrong.status, 2);
+  EXPECT_TRUE(contains(wrong.err, ":1: 'qt-api' must be one of pyqt5, pyqt6, pyside2, pyside6"))
+      << wrong.err;
+}
+
 // --- inline suppressions -----------------------------------------------------------------------
 
 TEST(Suppressions, SilencedInTextAndJsonKeptInSarif) {

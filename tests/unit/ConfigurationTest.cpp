@@ -91,8 +91,8 @@ TEST_F(ConfigurationTest, MistakesNameFileLineAndKey) {
   std::string yaml = dir + "/.capcycle.yaml";
   write(".capcycle.yaml", "select: [CCY101]\nexlude: [vendor]\n");
   EXPECT_EQ(errorOf(yaml), yaml + ":2: unknown key 'exlude' (expected select, ignore, exclude, "
-                                  "per-file-ignores, models, fail-on, warn-unused-ignores or "
-                                  "compile-database)");
+                                  "per-file-ignores, models, fail-on, warn-unused-ignores, "
+                                  "compile-database or qt-api)");
   write(".capcycle.yaml", "\nselect: CCY101\n");
   EXPECT_EQ(errorOf(yaml), yaml + ":2: 'select' must be a list of strings");
   write(".capcycle.yaml", "ignore:\n  - CCY101\n  - CCY999\n");
