@@ -41,17 +41,24 @@ std::string ProjectModel::resolve(const std::string &type, const std::string &fi
   std::optional<std::string> absolute = absolutize(type, file);
   if (!absolute)
     return type;
+  if (std::optional<ModulePart> part = splitAtModule(*absolute))
+    return resolveIn(part->file, part->name, part->rest, *absolute, depth);
+  return *absolute;
+}
+
+std::optional<ProjectModel::ModulePart>
+ProjectModel::splitAtModule(const std::string &absolute) const {
   llvm::SmallVector<llvm::StringRef, 8> parts;
-  llvm::StringRef(*absolute).split(parts, '.');
+  llvm::StringRef(absolute).split(parts, '.');
   // The longest prefix that is a module of the scan; the name after it is one it binds.
   for (size_t length = parts.size() - 1; length >= 1; --length) {
     auto module = files.find(llvm::join(llvm::ArrayRef(parts).take_front(length), "."));
     if (module == files.end() || module->second.empty())
       continue;
-    std::string rest = llvm::join(llvm::ArrayRef(parts).drop_front(length + 1), ".");
-    return resolveIn(module->second, parts[length], rest, *absolute, depth);
+    return ModulePart{module->second, parts[length].str(),
+                      llvm::join(llvm::ArrayRef(parts).drop_front(length + 1), ".")};
   }
-  return *absolute;
+  return std::nullopt;
 }
 
 std::string ProjectModel::attributeType(const std::string &classId, llvm::StringRef attribute,
@@ -111,25 +118,18 @@ const PythonModuleBinding *ProjectModel::bindingOf(const std::string &dotted,
   std::optional<std::string> absolute = absolutize(dotted, file);
   if (!absolute || depth > MaxDepth)
     return nullptr;
-  llvm::SmallVector<llvm::StringRef, 8> parts;
-  llvm::StringRef(*absolute).split(parts, '.');
-  for (size_t length = parts.size() - 1; length >= 1; --length) {
-    auto module = files.find(llvm::join(llvm::ArrayRef(parts).take_front(length), "."));
-    if (module == files.end() || module->second.empty())
-      continue;
-    auto bound = exports.find(module->second);
-    if (bound == exports.end())
-      return nullptr;
-    auto it = bound->second.find(parts[length]);
-    if (it == bound->second.end())
-      return nullptr;
-    std::string rest = llvm::join(llvm::ArrayRef(parts).drop_front(length + 1), ".");
-    if (it->second->kind == "import")
-      return bindingOf(rest.empty() ? it->second->target : it->second->target + "." + rest,
-                       module->second, depth + 1);
-    return rest.empty() ? it->second : nullptr;
-  }
-  return nullptr;
+  std::optional<ModulePart> part = splitAtModule(*absolute);
+  auto bound = part ? exports.find(part->file) : exports.end();
+  if (bound == exports.end())
+    return nullptr;
+  auto it = bound->second.find(part->name);
+  if (it == bound->second.end())
+    return nullptr;
+  const std::string &rest = part->rest;
+  if (it->second->kind == "import")
+    return bindingOf(rest.empty() ? it->second->target : it->second->target + "." + rest,
+                     part->file, depth + 1);
+  return rest.empty() ? it->second : nullptr;
 }
 
 void ProjectModel::addFile(const std::string &file) {

@@ -44,6 +44,15 @@ public:
                                int depth = 0) const;
 
 private:
+  // An absolute dotted name cut at the longest prefix that is a module of the scan: that
+  // module's file, the name after it, and the rest ("pkg.audio.Recognizer.Event" ->
+  // pkg/audio.py, "Recognizer", "Event").
+  struct ModulePart {
+    std::string file;
+    std::string name;
+    std::string rest;
+  };
+  std::optional<ModulePart> splitAtModule(const std::string &absolute) const;
   void addFile(const std::string &file);
   std::optional<std::string> absolutize(const std::string &type, const std::string &file) const;
   std::string resolveIn(const std::string &file, llvm::StringRef name, const std::string &rest,
