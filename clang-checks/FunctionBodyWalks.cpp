@@ -17,6 +17,11 @@
 
 namespace capcycle {
 
+const clang::VarDecl *variableNamed(const clang::Expr *expr) {
+  const auto *ref = expr ? llvm::dyn_cast<clang::DeclRefExpr>(expr->IgnoreParenCasts()) : nullptr;
+  return ref ? llvm::dyn_cast<clang::VarDecl>(ref->getDecl()) : nullptr;
+}
+
 void forEachStmt(const clang::Stmt *stmt, const std::function<void(const clang::Stmt &)> &visit) {
   if (!stmt)
     return;

@@ -17,6 +17,7 @@ class FieldDecl;
 class LambdaExpr;
 class FunctionDecl;
 class ParmVarDecl;
+class VarDecl;
 } // namespace clang
 
 namespace capcycle {
@@ -24,6 +25,9 @@ namespace capcycle {
 // The functions defined at file scope of the translation unit outside system headers: what a
 // question about the whole unit ("is this type ever allocated directly?") has to read.
 std::vector<const clang::FunctionDecl *> unitFunctionDefinitions(const clang::ASTContext &context);
+
+// The variable an expression names, through parentheses and casts (`(PyObject *)v`), or nullptr.
+const clang::VarDecl *variableNamed(const clang::Expr *expr);
 
 // Calls `visit` on `stmt` and every statement and expression below it, parents first.
 void forEachStmt(const clang::Stmt *stmt, const std::function<void(const clang::Stmt &)> &visit);

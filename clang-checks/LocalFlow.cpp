@@ -20,11 +20,6 @@ bool containsJumpTarget(const clang::Stmt &statement) {
   return found;
 }
 
-const clang::VarDecl *variableNamed(const clang::Expr *expr) {
-  const auto *ref = expr ? llvm::dyn_cast<clang::DeclRefExpr>(expr->IgnoreParenImpCasts()) : nullptr;
-  return ref ? llvm::dyn_cast<clang::VarDecl>(ref->getDecl()) : nullptr;
-}
-
 // Any assignment, increment or address taken of `local` inside `statement`.
 bool writes(const clang::Stmt &statement, const clang::VarDecl &local) {
   bool written = false;

@@ -10,11 +10,6 @@
 namespace capcycle {
 namespace {
 
-const clang::VarDecl *variableNamed(const clang::Expr *expr) {
-  const auto *ref = expr ? llvm::dyn_cast<clang::DeclRefExpr>(expr->IgnoreParenCasts()) : nullptr;
-  return ref ? llvm::dyn_cast<clang::VarDecl>(ref->getDecl()) : nullptr;
-}
-
 const clang::RecordDecl *pointee(const clang::Expr *expr) {
   const auto *pointer = expr->getType().getCanonicalType()->getAs<clang::PointerType>();
   return pointer ? pointer->getPointeeType()->getAsRecordDecl() : nullptr;

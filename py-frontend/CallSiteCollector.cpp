@@ -9,19 +9,6 @@ namespace capcycle::python {
 
 namespace {
 
-// A name or attribute chain whose root lives in a function: something a caller can hand on
-// (a module global or a class is the same object for every caller).
-std::optional<ObjectPath> passedObject(const ObjectResolver &objects, TSNode expression,
-                                       int scope) {
-  auto path = objects.pathOf(expression, scope);
-  if (!path)
-    return std::nullopt;
-  auto root = objects.resolveName(path->root.name, scope);
-  if (!root || objects.isModuleOrClass(*root))
-    return std::nullopt;
-  return path;
-}
-
 bool isParameter(const ScopeModel &model, const ObjectResolver &objects, const ObjectPath &path,
                  int scope) {
   // By the def's parameter list: a parameter with a default is bound as its default's target.
@@ -42,7 +29,7 @@ std::optional<Callee> calleeOf(const ScopeModel &model, const ObjectResolver &ob
                                   model.source())
                              .str();
     TSNode object = ts_node_child_by_field_id(function, fields().object);
-    if (auto receiver = passedObject(objects, object, scope))
+    if (auto receiver = objects.instancePathOf(object, scope))
       return Callee{"method", *receiver, method};
     // `util.connect_obj(...)` through `from quodlibet.qltk import util`.
     std::string dotted = objects.qualifiedName(function, scope);
@@ -106,7 +93,7 @@ std::vector<PythonCall> collectCalls(const ScopeModel &model) {
       passed.index = argument.index;
       passed.keyword = argument.keyword;
       passed.location = nodeLocation(argument.value, model.file());
-      if (auto path = passedObject(objects, argument.value, site.scope))
+      if (auto path = objects.instancePathOf(argument.value, site.scope))
         passed.path = *path;
       // A plain local of the caller (not `self`, not a parameter, not another name for one of
       // their attributes) is owned by nothing the caller's callers hold: only a callback given
@@ -133,7 +120,7 @@ std::vector<PythonCall> collectCalls(const ScopeModel &model) {
     TSNode parent = ts_node_parent(site.node);
     if (is(parent, kinds().assignment) &&
         ts_node_eq(ts_node_child_by_field_id(parent, fields().right), site.node))
-      if (auto target = passedObject(objects, ts_node_child_by_field_id(parent, fields().left),
+      if (auto target = objects.instancePathOf(ts_node_child_by_field_id(parent, fields().left),
                                      site.scope))
         result = *target;
     if (arguments.empty() && (result.root.name.empty() || result.attributes.empty()))

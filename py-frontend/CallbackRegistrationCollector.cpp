@@ -125,10 +125,7 @@ private:
 
   // An object a callback can be stored on: a chain from a binding that is not a module or class.
   std::optional<ObjectPath> receiverOf(TSNode expression, int scope) const {
-    auto path = objects.pathOf(expression, scope);
-    if (!path || !isReceiver(*path, scope))
-      return std::nullopt;
-    return path;
+    return objects.instancePathOf(expression, scope);
   }
 
   bool isReceiver(const ObjectPath &path, int scope) const {

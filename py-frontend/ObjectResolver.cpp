@@ -60,6 +60,16 @@ std::string ObjectResolver::classId(int classScope) const {
   return model.bindingId({s.parent, s.name});
 }
 
+std::optional<ObjectPath> ObjectResolver::instancePathOf(TSNode expression, int scope) const {
+  auto path = pathOf(expression, scope);
+  if (!path)
+    return std::nullopt;
+  auto root = resolveName(path->root.name, scope);
+  if (!root || isModuleOrClass(*root))
+    return std::nullopt;
+  return path;
+}
+
 int ObjectResolver::enclosingFunction(int scope) const {
   while (scope >= 0) {
     ScopeKind kind = model.scope(scope).kind;

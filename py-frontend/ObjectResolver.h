@@ -18,6 +18,9 @@ public:
   // A name or attribute chain read in `scope`; nullopt for anything else (calls, subscripts)
   // and for names that resolve to no binding (builtins).
   std::optional<ObjectPath> pathOf(TSNode expression, int scope) const;
+  // pathOf where the chain starts from an object of a function (not a module or a class, which
+  // are the same object for every caller): what can receive a callback or be passed on.
+  std::optional<ObjectPath> instancePathOf(TSNode expression, int scope) const;
   // pathOf, or, where the chain starts from the variable of a loop over a written-out tuple or
   // list (`for sig in (r.stopped, r.canceled): sig.connect(cb)`), one path per element.
   std::vector<ObjectPath> pathsOf(TSNode expression, int scope) const;
