@@ -131,6 +131,15 @@ bool CallbackResolver::mayInheritMethod(int classScope, llvm::StringRef name) co
   return !ts_node_is_null(bases) && ts_node_named_child_count(bases) > 0;
 }
 
+// What a bound method's instance holds is held through the bound method: a library that keeps
+// bound methods weakly (Qt) lets the instance, and all it holds, die.
+static void appendHeldThroughSelf(const CaptureSet &from, CaptureSet &to) {
+  for (Capture capture : from) {
+    capture.via = "bound-method";
+    to.push_back(std::move(capture));
+  }
+}
+
 // `obj.method` holds `obj`. A module's function or a class's plain function holds nothing.
 std::optional<ResolvedCallback> CallbackResolver::resolveBoundMethod(TSNode attribute, int scope,
                                                                      int depth) const {
@@ -144,7 +153,7 @@ std::optional<ResolvedCallback> CallbackResolver::resolveBoundMethod(TSNode attr
     auto instance = resolveCall(object, scope, depth + 1, /*asCallable=*/false);
     if (!instance)
       return std::nullopt;
-    callback.captures = std::move(instance->captures);
+    appendHeldThroughSelf(instance->captures, callback.captures);
     return callback;
   }
   auto path = objects.pathOf(object, scope);
@@ -172,6 +181,12 @@ std::optional<ResolvedCallback> CallbackResolver::resolveBoundMethod(TSNode attr
   capture.referencedAt = nodeLocation(object, model.file());
   capture.via = "bound-method";
   callback.captures.push_back(std::move(capture));
+  // `helper = Handler(recognizer); ... connect(helper.on_event)`: the instance holds what its
+  // __init__ stored, so the bound method does too.
+  if (path->attributes.empty() && binding->kind == BindingKind::Assignment && binding->count == 1 &&
+      is(binding->value, kinds().call))
+    if (auto instance = resolveCall(binding->value, root->scope, depth + 1, /*asCallable=*/false))
+      appendHeldThroughSelf(instance->captures, callback.captures);
   return callback;
 }
 
