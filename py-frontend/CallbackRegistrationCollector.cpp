@@ -252,7 +252,10 @@ private:
         return;
       auto path = objects.pathOf(target, scope);
       if (path && involved(registration, path->root.bindingId))
-        breakers.push_back({kind, *path, at});
+        breakers.push_back({kind, *path, at,
+                            unsigned(is(site.node, kinds().call)
+                                         ? callArguments(site.node, model.source()).size()
+                                         : 0)});
     };
     for (const Site &site : model.calls()) {
       TSNode function = ts_node_child_by_field_id(site.node, fields().function);

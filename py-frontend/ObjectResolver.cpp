@@ -250,7 +250,9 @@ std::string ObjectResolver::typeOfExpression(TSNode expression, int scope, int d
     TSNode callee = ts_node_child_by_field_id(expression, fields().function);
     if (std::string returned = returnTypeOfCall(callee, scope, depth); !returned.empty())
       return returned;
-    return qualifiedName(callee, scope);
+    if (std::string qualified = qualifiedName(callee, scope); !qualified.empty())
+      return qualified;
+    return typeOfLibraryMethodCall(callee, scope, depth);
   }
   // `limit = self.limit = Gtk.SpinButton()`: the value of a chained assignment.
   if (is(expression, k.assignment))
@@ -277,6 +279,22 @@ std::string ObjectResolver::typeOfExpression(TSNode expression, int scope, int d
         depth + 1);
   }
   return {};
+}
+
+// `loop.create_future()` on a `loop = asyncio.new_event_loop()`: a method of an object a library
+// made. Only the library's model can say what it returns, so the type is the call itself,
+// "asyncio.new_event_loop.create_future()", which a model's factory resolves (and no other
+// model matches).
+std::string ObjectResolver::typeOfLibraryMethodCall(TSNode callee, int scope, int depth) const {
+  if (!is(callee, kinds().attribute))
+    return {};
+  std::string owner =
+      typeOfExpression(ts_node_child_by_field_id(callee, fields().object), scope, depth + 1);
+  if (owner.empty() || owner.find(':') != std::string::npos)
+    return {}; // unknown, or a class of the scan (its methods' returns are read above)
+  return owner + "." +
+         nodeText(ts_node_child_by_field_id(callee, fields().attributeName), model.source()).str() +
+         "()";
 }
 
 // `make_meter()` with `def make_meter(): return Gtk.LevelBar()` in this file: what the def's

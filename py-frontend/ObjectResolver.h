@@ -66,6 +66,7 @@ private:
   std::string typeOfAttribute(const std::string &ownerType, llvm::StringRef attribute,
                               int depth) const;
   std::string returnTypeOfCall(TSNode callee, int scope, int depth) const;
+  std::string typeOfLibraryMethodCall(TSNode callee, int scope, int depth) const;
   std::string qualifiedDottedName(llvm::StringRef dotted, int scope) const;
   std::optional<ObjectPath> ownedAlias(const ResolvedName &local,
                                        llvm::ArrayRef<std::string> below) const;

@@ -114,10 +114,17 @@ ModelConnection readConnection(const YAML::Node &node) {
 }
 
 ModelDisconnection readDisconnection(const YAML::Node &node) {
-  checkKeys(node, {"form", "types", "names", "evidence"}, "a disconnection");
+  checkKeys(node, {"form", "types", "names", "needs_argument", "evidence"}, "a disconnection");
   ModelDisconnection d{form(node), list(node, "types", false), list(node, "names")};
   if (d.types.empty())
     d.types = {"*"};
+  if (node["needs_argument"]) {
+    try {
+      d.needsArgument = node["needs_argument"].as<bool>();
+    } catch (const YAML::Exception &) {
+      fail(node["needs_argument"], "'needs_argument' must be true or false");
+    }
+  }
   text(node, "evidence");
   return d;
 }
@@ -218,6 +225,29 @@ namespace {
 // "azure.cognitiveservices.speech.transcription.ConversationTranscriber" belongs to the library
 // "azure.cognitiveservices.speech"; its class is the last component. A factory's call is
 // replaced by the type it returns.
+std::optional<std::string> factoryResult(const ApiModel &model, llvm::StringRef call) {
+  for (const auto &[factory, returns] : model.factories)
+    if (call == factory)
+      return returns;
+  return std::nullopt;
+}
+
+// "new_event_loop.create_future()" (the frontend's type for a method called on an object the
+// library made): the factory for the object's class and that method, "AbstractEventLoop" then
+// "AbstractEventLoop.create_future" -> "Future"; nothing where the model has no such factory.
+std::optional<std::string> methodCallResult(const ApiModel &model, llvm::StringRef call) {
+  if (!call.consume_back("()"))
+    return std::nullopt;
+  auto [object, method] = call.rsplit('.');
+  if (method.empty())
+    return std::nullopt;
+  std::optional<std::string> cls = object.ends_with("()") ? methodCallResult(model, object)
+                                                          : factoryResult(model, object);
+  if (!cls)
+    return std::nullopt;
+  return factoryResult(model, *cls + "." + method.str());
+}
+
 std::optional<std::string> classIn(const ApiModel &model, const std::string &type) {
   for (const std::string &library : model.libraries) {
     if (library == "*")
@@ -225,9 +255,12 @@ std::optional<std::string> classIn(const ApiModel &model, const std::string &typ
     llvm::StringRef rest(type);
     if (!rest.consume_front(library + "."))
       continue;
-    for (const auto &[call, returns] : model.factories)
-      if (rest == call)
-        return returns;
+    // What a method of the library's object returns is the library's too: of the class a
+    // factory names, or of none a model lists by name (only connections on any type match).
+    if (rest.ends_with("()"))
+      return methodCallResult(model, rest).value_or(rest.str());
+    if (std::optional<std::string> returned = factoryResult(model, rest))
+      return returned;
     return rest.rsplit('.').second.empty() ? rest.str() : rest.rsplit('.').second.str();
   }
   return std::nullopt;
@@ -366,7 +399,7 @@ bool ApiModels::disconnects(const ConnectionMatch &match, const CycleBreaker &br
     return false;
   llvm::ArrayRef<std::string> rest = llvm::ArrayRef(called).drop_front(owner.size());
   for (const ModelDisconnection &d : match.model->disconnections) {
-    if (!listed(d.names, rest.back()))
+    if (!listed(d.names, rest.back()) || (d.needsArgument && breaker.arguments == 0))
       continue;
     if (d.form == "signal-method" && rest.size() == 2 && rest[0] == match.signal)
       return true;

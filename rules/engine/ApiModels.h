@@ -34,6 +34,9 @@ struct ModelConnection {
 struct ModelDisconnection {
   std::string form;
   std::vector<std::string> types, names;
+  // `needs_argument: true`: only a call that names what to remove (the callback, a handler id)
+  // releases it; PySide's bare `sig.disconnect()` leaves the callables referenced.
+  bool needsArgument = false;
 };
 
 struct ApiModel {

@@ -105,13 +105,16 @@ bool fromJSON(const Value &value, Capture &out, Path path) {
 }
 
 Value toJSON(const CycleBreaker &b) {
-  return Object{{"kind", b.kind}, {"target", toJSON(b.target)}, {"location", toJSON(b.location)}};
+  return Object{{"kind", b.kind},
+                {"target", toJSON(b.target)},
+                {"location", toJSON(b.location)},
+                {"arguments", int64_t(b.arguments)}};
 }
 
 bool fromJSON(const Value &value, CycleBreaker &out, Path path) {
   ObjectMapper m(value, path);
   return m && m.map("kind", out.kind) && m.map("target", out.target) &&
-         m.map("location", out.location);
+         m.map("location", out.location) && mapUnsigned(m, "arguments", out.arguments);
 }
 
 static Array locations(const std::vector<SourceLocation> &all) {

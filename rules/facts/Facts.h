@@ -69,6 +69,7 @@ struct CycleBreaker {
   ObjectPath target;   // call: the called function `t.transcribed.disconnect_all`; rebind: `t`;
                        // assign-none: the attribute `client.on_message`
   SourceLocation location;
+  unsigned arguments = 0; // call: how many arguments it is given (`sig.disconnect()`: none)
   friend bool operator==(const CycleBreaker &, const CycleBreaker &) = default;
 };
 
@@ -435,7 +436,7 @@ const char *levelName(Notification::Level level);
 // The version of the facts' shape and JSON form. Bump it when a fact gains, loses or renames a
 // field, or when what a field means changes: facts stored by an earlier capcycle (the C++ facts
 // cache, clang-checks/FactsCache.h) must then be extracted again, not read in the old shape.
-inline constexpr unsigned FactsFormatVersion = 8;
+inline constexpr unsigned FactsFormatVersion = 9;
 
 // JSON round-trip (the format of `capcycle facts`).
 llvm::json::Value toJSON(const SourceLocation &location);
