@@ -6,6 +6,8 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <map>
+
 namespace capcycle::python {
 
 namespace {
@@ -55,8 +57,10 @@ public:
       fromCall(site);
     for (const Site &site : model.assignments())
       fromAssignment(site);
-    for (CallbackRegistration &registration : registrations)
+    for (CallbackRegistration &registration : registrations) {
       registration.breakers = breakersAfter(registration);
+      registration.lifecycleBreakers = lifecycleBreakersOf(registration);
+    }
     if (dependent)
       *dependent = std::move(parameterized);
     return std::move(registrations);
@@ -69,6 +73,7 @@ private:
   std::vector<CallbackRegistration> registrations;
   std::vector<int> siteScopes; // scope of each registration, for its breakers
   std::vector<ParameterizedRegistration> parameterized;
+  std::map<int, std::vector<LifecycleBreaker>> breakersOfClass;
 
   // The parameters of the def around `scope` that a caller supplies: all but a method's `self`,
   // which a registration closes over in its own class (that cycle is found where it is).
@@ -233,6 +238,96 @@ private:
       return true;
     return llvm::any_of(registration.captures,
                         [&](const Capture &c) { return c.binding.bindingId == bindingId; });
+  }
+
+  // The frontend's vocabulary of calls that may undo a registration (the models' disconnections,
+  // destroy/close-style teardown): only these are kept from other methods, so facts stay small.
+  static bool mayUndoRegistrations(llvm::StringRef name) {
+    for (llvm::StringRef prefix : {"disconnect", "handler_disconnect", "remove", "unbind", "unsub",
+                                   "unregister", "destroy", "run_dispose", "after_cancel",
+                                   "deletecommand", "deleteLater", "cancel", "clear", "discard",
+                                   "pop", "off", "close", "stop", "shutdown", "release"})
+      if (name.starts_with(prefix))
+        return true;
+    return false;
+  }
+
+  // Methods that tear the object down (close, cleanup, stop, shutdown, __exit__, closeEvent,
+  // do_destroy, a `__destroy` handler of its own destroy signal, disable, remove, ...): what
+  // they undo is undone when the object's life ends. Other methods (a reset, an error handler,
+  // __init__'s `self.x = None` before anything is connected) are not its lifecycle.
+  static bool tearsDown(llvm::StringRef method) {
+    std::string name = method.lower();
+    for (llvm::StringRef word : {"close", "clean", "stop", "shutdown", "exit", "destroy",
+                                 "dispose", "teardown", "tear_down", "release", "disable",
+                                 "unload", "remove", "quit", "finish", "unrealize",
+                                 "delete_event", "deinit"})
+      if (llvm::StringRef(name).contains(word))
+        return true;
+    return false;
+  }
+
+  // In the teardown methods of the class, on every path through them: calls on `self`'s
+  // attributes from the
+  // vocabulary above and `self.x = None`, each with the method's name and its target's
+  // attributes (rebased onto a registering method's `self` by lifecycleBreakersOf).
+  const std::vector<LifecycleBreaker> &classBreakers(int cls) {
+    auto [known, added] = breakersOfClass.try_emplace(cls);
+    if (!added)
+      return known->second;
+    const Scope &scope = model.scope(cls);
+    auto selfOf = [&](int method) {
+      std::vector<std::string> ids = objects.parameterIds(method);
+      return ids.empty() ? std::string() : ids.front();
+    };
+    auto add = [&](const Site &site, const char *kind, TSNode target, unsigned arguments) {
+      const Scope &method = model.scope(site.scope);
+      if (method.parent != cls || method.kind != ScopeKind::Function || !tearsDown(method.name) ||
+          !runsOnEveryPath(site.node, ts_node_child_by_field_id(method.node, fields().body)))
+        return; // a teardown that destroys only under some `if` does not end this cycle
+      auto path = objects.pathOf(target, site.scope);
+      if (!path || path->attributes.empty() || path->root.bindingId != selfOf(site.scope))
+        return;
+      known->second.push_back({scope.name + "." + method.name,
+                               {kind, *path, nodeLocation(site.node, model.file()), arguments}});
+    };
+    for (const Site &site : model.calls()) {
+      TSNode function = ts_node_child_by_field_id(site.node, fields().function);
+      if (is(function, kinds().attribute) &&
+          mayUndoRegistrations(text(ts_node_child_by_field_id(function, fields().attributeName))))
+        add(site, "call", function, unsigned(callArguments(site.node, model.source()).size()));
+    }
+    for (const Site &site : model.assignments()) {
+      TSNode left = ts_node_child_by_field_id(site.node, fields().left);
+      if (is(left, kinds().attribute) &&
+          is(ts_node_child_by_field_id(site.node, fields().right), kinds().none))
+        add(site, "assign-none", left, 0);
+    }
+    return known->second;
+  }
+
+  // `self.bus.connect("message", self.on_message)` in __init__ and
+  // `self.bus.disconnect(self.bus_id)` in stop(): the statements of the class's other methods
+  // that may undo a registration on `self` when they run.
+  std::vector<LifecycleBreaker> lifecycleBreakersOf(const CallbackRegistration &registration) {
+    int scope = siteScopes[&registration - registrations.data()];
+    int function = objects.enclosingFunction(scope);
+    if (function < 0 || function != scope)
+      return {};
+    int cls = model.scope(function).parent;
+    std::vector<std::string> parameters = objects.parameterIds(function);
+    if (cls < 0 || model.scope(cls).kind != ScopeKind::Class || parameters.empty() ||
+        registration.receiver.root.bindingId != parameters.front())
+      return {};
+    std::vector<LifecycleBreaker> breakers;
+    std::string registeringMethod = model.scope(cls).name + "." + model.scope(function).name;
+    for (LifecycleBreaker later : classBreakers(cls)) {
+      if (later.method == registeringMethod)
+        continue; // this method's own statements are breakersAfter's
+      later.breaker.target.root = registration.receiver.root;
+      breakers.push_back(std::move(later));
+    }
+    return breakers;
   }
 
   // Calls on the receiver's root object, `captured = None` and `receiver.attribute = None`,

@@ -23,9 +23,11 @@ void SelfSignalCaptureRule::checkInContext(const RuleContext &context,
   for (const CaptureCycle &cycle : context.cycles) {
     if (cycle.guessed() || (!cycle.shapeOnly() && cycle.leaksNatively()))
       continue; // CCY103 and CCY001; a shape match proves no native leak
-    // Collectable cycles only delay the memory: a note, not a warning.
-    Level level = cycle.match.connection->storage == Storage::GcVisible ? Level::Note
-                                                                        : Info.defaultLevel;
+    // Collectable cycles only delay the memory: a note, not a warning. So does a cycle another
+    // method of the owner's class breaks (`stop()`, `close()`): it names the method to run.
+    Level level = cycle.match.connection->storage == Storage::GcVisible || cycle.brokenOnlyBy
+                      ? Level::Note
+                      : Info.defaultLevel;
     findings.push_back(describeCycle(cycle, Info.id, level));
   }
 }

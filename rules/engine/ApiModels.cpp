@@ -241,8 +241,11 @@ std::optional<std::string> methodCallResult(const ApiModel &model, llvm::StringR
   auto [object, method] = call.rsplit('.');
   if (method.empty())
     return std::nullopt;
+  // The object is what a call returned, or an instance of a class the library names.
   std::optional<std::string> cls = object.ends_with("()") ? methodCallResult(model, object)
                                                           : factoryResult(model, object);
+  if (!cls && !object.ends_with("()"))
+    cls = object.rsplit('.').second.empty() ? object.str() : object.rsplit('.').second.str();
   if (!cls)
     return std::nullopt;
   return factoryResult(model, *cls + "." + method.str());

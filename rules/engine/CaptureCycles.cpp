@@ -36,14 +36,26 @@ bool assignsNoneToTheStorage(const ConnectionMatch &match, const ObjectPath &tar
          target.attributes.back() == match.link;
 }
 
+// `self.bus = None` after `self.bus.connect(...)`: the root no longer owns what stores the
+// callback.
+bool dropsTheOwner(const ConnectionMatch &match, const ObjectPath &target) {
+  return target.root.bindingId == match.owner.root.bindingId && !target.attributes.empty() &&
+         isPrefix(target.attributes, match.owner.attributes);
+}
+
+bool breaks(const ApiModels &models, const ConnectionMatch &match, const Capture &capture,
+            const CycleBreaker &breaker) {
+  if (breaker.kind == "rebind-none")
+    return breaker.target.root.bindingId == capture.binding.bindingId;
+  if (breaker.kind == "assign-none")
+    return assignsNoneToTheStorage(match, breaker.target) || dropsTheOwner(match, breaker.target);
+  return models.disconnects(match, breaker);
+}
+
 bool isBroken(const ApiModels &models, const ConnectionMatch &match, const Capture &capture,
               const std::vector<CycleBreaker> &breakers) {
   return llvm::any_of(breakers, [&](const CycleBreaker &breaker) {
-    if (breaker.kind == "rebind-none")
-      return breaker.target.root.bindingId == capture.binding.bindingId;
-    if (breaker.kind == "assign-none")
-      return assignsNoneToTheStorage(match, breaker.target);
-    return models.disconnects(match, breaker);
+    return breaks(models, match, capture, breaker);
   });
 }
 
@@ -165,6 +177,11 @@ std::vector<CaptureCycle> findCaptureCycles(const FactSet &facts, const ApiModel
     cycle.registration = &registration;
     cycle.match = *match;
     cycle.capture = capture;
+    for (const LifecycleBreaker &later : registration.lifecycleBreakers)
+      if (breaks(models, *match, *capture, later.breaker)) {
+        cycle.brokenOnlyBy = &later;
+        break;
+      }
     findPinnedHandle(facts, models, cycle);
     const ObjectPath &owner = cycle.match.owner;
     if (!owner.attributes.empty() && !owner.types.empty())
@@ -198,6 +215,8 @@ Finding describeCycle(const CaptureCycle &cycle, const char *ruleId, Level level
   else if (cycle.storedOpaquelyInCpp())
     finding.message += "; C++ keeps the callback where the garbage collector cannot see it, so "
                        "the cycle is never collected";
+  if (cycle.brokenOnlyBy)
+    finding.message += "; broken only when '" + cycle.brokenOnlyBy->method + "()' runs";
 
   // The first edge: the captured root owns what stores the callback. When the storage is the
   // root itself (a method or attribute of it), there is no edge to show but where it is made.
@@ -223,6 +242,10 @@ Finding describeCycle(const CaptureCycle &cycle, const char *ruleId, Level level
     finding.path.push_back({match.connection->storeLocation, match.connection->storeDescription});
   finding.path.push_back(
       {cycle.capture->referencedAt, callback + " captures " + quoted(captured) + ", closing the cycle"});
+  if (cycle.brokenOnlyBy)
+    finding.path.push_back({cycle.brokenOnlyBy->breaker.location,
+                            "'" + cycle.brokenOnlyBy->method +
+                                "()' breaks the cycle here, once it runs"});
   if (cycle.pinnedByClass)
     finding.path.push_back({cycle.pinnedByClass->releaseCall,
                             quoted(cycle.pinnedType) +

@@ -24,6 +24,9 @@ struct CaptureCycle {
   // Where the owner's first attribute is assigned (`self.recognizer = ...`, maybe in a base
   // class in another file), for the cycle's first edge; the root's definition otherwise.
   std::optional<SourceLocation> ownerAssignedAt;
+  // Undone in another method of the owner's class (`stop()` disconnects it): the cycle lasts
+  // until that method runs, a lifecycle the code manages rather than a leak it makes.
+  const LifecycleBreaker *brokenOnlyBy = nullptr;
 
   bool shapeOnly() const { return match.model->shapeOnly; }
   // Matched by shape on an object nothing tells the type of (a parameter, the result of an

@@ -117,6 +117,15 @@ bool fromJSON(const Value &value, CycleBreaker &out, Path path) {
          m.map("location", out.location) && mapUnsigned(m, "arguments", out.arguments);
 }
 
+Value toJSON(const LifecycleBreaker &b) {
+  return Object{{"method", b.method}, {"breaker", toJSON(b.breaker)}};
+}
+
+bool fromJSON(const Value &value, LifecycleBreaker &out, Path path) {
+  ObjectMapper m(value, path);
+  return m && m.map("method", out.method) && m.map("breaker", out.breaker);
+}
+
 static Array locations(const std::vector<SourceLocation> &all) {
   Array out;
   for (const SourceLocation &location : all)
@@ -125,11 +134,13 @@ static Array locations(const std::vector<SourceLocation> &all) {
 }
 
 Value toJSON(const CallbackRegistration &r) {
-  Array captures, breakers;
+  Array captures, breakers, lifecycleBreakers;
   for (const Capture &c : r.captures)
     captures.push_back(toJSON(c));
   for (const CycleBreaker &b : r.breakers)
     breakers.push_back(toJSON(b));
+  for (const LifecycleBreaker &b : r.lifecycleBreakers)
+    lifecycleBreakers.push_back(toJSON(b));
   return Object{{"site", toJSON(r.site)},
                 {"form", r.form},
                 {"receiver", toJSON(r.receiver)},
@@ -142,7 +153,8 @@ Value toJSON(const CallbackRegistration &r) {
                 {"callbackArgumentLocation", toJSON(r.callbackArgumentLocation)},
                 {"captures", std::move(captures)},
                 {"breakers", std::move(breakers)},
-                {"through", locations(r.through)}};
+                {"through", locations(r.through)},
+                {"lifecycleBreakers", std::move(lifecycleBreakers)}};
 }
 
 bool fromJSON(const Value &value, CallbackRegistration &out, Path path) {
@@ -154,7 +166,8 @@ bool fromJSON(const Value &value, CallbackRegistration &out, Path path) {
          m.map("callbackDefinition", out.callbackDefinition) &&
          m.map("callbackArgumentLocation", out.callbackArgumentLocation) &&
          m.map("captures", out.captures) && m.map("breakers", out.breakers) &&
-         m.mapOptional("through", out.through);
+         m.mapOptional("through", out.through) &&
+         m.mapOptional("lifecycleBreakers", out.lifecycleBreakers);
 }
 
 Value toJSON(const FinalizerRelease &f) {

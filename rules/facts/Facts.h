@@ -73,6 +73,15 @@ struct CycleBreaker {
   friend bool operator==(const CycleBreaker &, const CycleBreaker &) = default;
 };
 
+// A statement in another method of the owner's class that undoes a registration on `self`'s
+// attributes whenever that method runs (`self.bus.disconnect(self.bus_id)` in stop(),
+// `self.timer = None` in close()); the rules decide, as for CycleBreaker, which really do.
+struct LifecycleBreaker {
+  std::string method;   // "Player.stop"
+  CycleBreaker breaker; // its target rebased onto the registering method's `self`
+  friend bool operator==(const LifecycleBreaker &, const LifecycleBreaker &) = default;
+};
+
 // A callback handed to an object that may store it: `recv.sig.connect(cb)`,
 // `recv.add_listener(cb)`, `recv.on_message = cb`, `Button(command=cb)`, ... The frontend
 // records the shape; API models (rules/models) say whether and how that shape stores it.
@@ -96,6 +105,8 @@ struct CallbackRegistration {
   // callback or captures are its parameters, evaluated at a call site (then `site`): where the
   // function (and each function it hands them on to) registers the callback, innermost last.
   std::vector<SourceLocation> through = {};
+  // Registrations on `self`'s attributes in a method: what other methods of the class undo.
+  std::vector<LifecycleBreaker> lifecycleBreakers = {};
   friend bool operator==(const CallbackRegistration &, const CallbackRegistration &) = default;
 };
 
@@ -436,7 +447,7 @@ const char *levelName(Notification::Level level);
 // The version of the facts' shape and JSON form. Bump it when a fact gains, loses or renames a
 // field, or when what a field means changes: facts stored by an earlier capcycle (the C++ facts
 // cache, clang-checks/FactsCache.h) must then be extracted again, not read in the old shape.
-inline constexpr unsigned FactsFormatVersion = 9;
+inline constexpr unsigned FactsFormatVersion = 10;
 
 // JSON round-trip (the format of `capcycle facts`).
 llvm::json::Value toJSON(const SourceLocation &location);
@@ -444,6 +455,7 @@ llvm::json::Value toJSON(const BindingRef &binding);
 llvm::json::Value toJSON(const ObjectPath &path);
 llvm::json::Value toJSON(const Capture &capture);
 llvm::json::Value toJSON(const CycleBreaker &breaker);
+llvm::json::Value toJSON(const LifecycleBreaker &breaker);
 llvm::json::Value toJSON(const CallbackRegistration &registration);
 llvm::json::Value toJSON(const FinalizerRelease &release);
 llvm::json::Value toJSON(const PythonCallableStore &store);
@@ -471,6 +483,7 @@ bool fromJSON(const llvm::json::Value &value, BindingRef &out, llvm::json::Path 
 bool fromJSON(const llvm::json::Value &value, ObjectPath &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, Capture &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, CycleBreaker &out, llvm::json::Path path);
+bool fromJSON(const llvm::json::Value &value, LifecycleBreaker &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, CallbackRegistration &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, FinalizerRelease &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, PythonCallableStore &out, llvm::json::Path path);

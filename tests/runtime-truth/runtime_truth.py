@@ -101,6 +101,15 @@ CASES = [
         "pump": "    loop.run_until_complete(asyncio.sleep(0))",
     },
     {
+        "model": "concurrent-futures", "registration": "Future.add_done_callback",
+        "imports": "import concurrent.futures",
+        "owner_class": "class Owner(concurrent.futures.Future):\n"
+                       "    def on_event(self, *args):\n        pass\n",
+        "make_owner": "concurrent.futures.Future()",
+        "connect": "owner.add_done_callback({callback})",
+        "native": "owner.cancel",
+    },
+    {
         "model": "builtins", "registration": "list.append",
         "imports": "",
         "owner_class": "",
@@ -169,7 +178,8 @@ CASES = [
         "connect": "owner.connect(\"fired\", {callback})",
         "breakers": {"disconnect(handler)": "handler = {connect}\n    owner.disconnect(handler)",
                      "disconnect_by_func(callback)":
-                         "{connect}\n    owner.disconnect_by_func(callback)"},
+                         "{connect}\n    owner.disconnect_by_func(callback)",
+                     "run_dispose()": "{connect}\n    owner.run_dispose()"},
         "native": "owner.notify",
         "pump": "    context = GLib.MainContext.default()\n"
                 "    while context.iteration(False):\n        pass",

@@ -183,6 +183,63 @@ TEST(CaptureCycleRules, DisconnectOrRebindOnEveryPathBreaksTheCycle) {
   EXPECT_TRUE(scan(r, models).empty());
 }
 
+TEST(CaptureCycleRules, DroppingTheOwnersAttributeBreaksTheCycle) {
+  // self.t.transcribed.connect(cb capturing self), then `self.t = None` on every path.
+  ApiModels models = loadModels({SpeechModel});
+  CallbackRegistration r = registration("");
+  r.receiver = {binding("self"), {"t", "transcribed"}, {"", "speech.Synth", ""}, "self.t.transcribed"};
+  r.captures[0].binding = binding("self");
+  ASSERT_EQ(scan(r, models).size(), 1u);
+  r.breakers = {{"assign-none", {binding("self"), {"t"}, {}, "self.t"}, {"t.py", 30, 9, 30, 9}}};
+  EXPECT_TRUE(scan(r, models).empty()) << "self no longer owns what stores the callback";
+  r.breakers = {{"assign-none", {binding("self"), {"u"}, {}, "self.u"}, {"t.py", 30, 9, 30, 9}}};
+  EXPECT_EQ(scan(r, models).size(), 1u) << "another attribute breaks nothing";
+}
+
+TEST(CaptureCycleRules, CycleUndoneInATeardownMethodIsANoteNamingIt) {
+  ApiModels models = loadModels({SpeechModel});
+  CallbackRegistration r = registration("speech.Synth");
+  r.lifecycleBreakers = {
+      {"Session.close",
+       {"call", {binding("t"), {"transcribed", "disconnect_all"}, {}, ""}, {"t.py", 40, 9, 40, 30}}}};
+  auto findings = scan(r, models);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].ruleId, "CCY101");
+  EXPECT_EQ(findings[0].level, Level::Note) << "gc-opaque, but the class's close() breaks it";
+  EXPECT_NE(findings[0].message.find("broken only when 'Session.close()' runs"), std::string::npos)
+      << findings[0].message;
+  EXPECT_EQ(findings[0].path.back().location.line, 40u);
+  r.lifecycleBreakers[0].breaker.target.attributes = {"other_signal", "disconnect_all"};
+  findings = scan(r, models);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].level, Level::Warning) << "close() disconnects another signal";
+}
+
+TEST(CaptureCycleRules, ADisconnectionThatNeedsAnArgumentIgnoresTheBareCall) {
+  ApiModels models = loadModels({R"(schema_version: 1
+id: pyside-like
+name: PySide-like
+libraries: [speech]
+evidence: test model
+connections:
+  - form: signal-method
+    names: [connect]
+    callback_argument: 0
+    storage: gc-opaque
+    evidence: test
+disconnections:
+  - form: signal-method
+    names: [disconnect]
+    needs_argument: true
+    evidence: test
+)"});
+  CallbackRegistration r = registration("speech.Synth");
+  r.breakers = {{"call", {binding("t"), {"transcribed", "disconnect"}, {}, ""}, {"t.py", 30, 9, 30, 9}, 0}};
+  EXPECT_EQ(scan(r, models).size(), 1u) << "a bare disconnect() keeps the callables";
+  r.breakers[0].arguments = 1;
+  EXPECT_TRUE(scan(r, models).empty());
+}
+
 TEST(CaptureCycleRules, ShapeOnlyMatchesAreCCY103AndOffByDefault) {
   ApiModels models = loadModels({ShapeModel});
   CallbackRegistration r = registration("");

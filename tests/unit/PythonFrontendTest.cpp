@@ -309,3 +309,33 @@ TEST(PythonFrontend, ParallelScanKeepsFileOrder) {
 }
 
 } // namespace
+
+TEST(PythonFrontend, TeardownMethodsOfTheOwnersClassAreLifecycleBreakers) {
+  FactSet facts = analyze(R"(
+class Player:
+    def __init__(self, pipeline):
+        self.bus = None
+        self.bus = pipeline.get_bus()
+        self.bus_id = self.bus.connect("message", self.on_message)
+
+    def on_message(self, bus, message):
+        self.bus.remove_signal_watch()
+
+    def stop(self):
+        self.bus.disconnect(self.bus_id)
+
+    def close(self):
+        self.bus = None
+)");
+  ASSERT_EQ(facts.callbackRegistrations.size(), 1u);
+  std::vector<std::string> seen;
+  for (const LifecycleBreaker &later : facts.callbackRegistrations[0].lifecycleBreakers) {
+    seen.push_back(later.method + " " + later.breaker.kind + " " + later.breaker.target.attributes.back());
+    EXPECT_EQ(later.breaker.target.root.bindingId,
+              facts.callbackRegistrations[0].receiver.root.bindingId)
+        << "rebased onto the registering method's self";
+  }
+  // __init__'s `self.bus = None` initialises; on_message is no teardown.
+  EXPECT_EQ(seen, (std::vector<std::string>{"Player.stop call disconnect", "Player.close assign-none bus"}));
+  EXPECT_EQ(facts.callbackRegistrations[0].lifecycleBreakers[0].breaker.arguments, 1u);
+}
