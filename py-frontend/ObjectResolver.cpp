@@ -290,11 +290,29 @@ std::string ObjectResolver::typeOfLibraryMethodCall(TSNode callee, int scope, in
     return {};
   std::string owner =
       typeOfExpression(ts_node_child_by_field_id(callee, fields().object), scope, depth + 1);
+  llvm::StringRef method =
+      nodeText(ts_node_child_by_field_id(callee, fields().attributeName), model.source());
+  // `self.view.get_selection()` on a class of this file that does not define the method: it is
+  // the library base's (`class AllTreeView(Gtk.TreeView)`).
+  if (int cls = classScopeOf(owner); cls >= 0)
+    owner = model.scope(cls).bindings.count(method) ? std::string() // its own (a nested class)
+                                                    : libraryBaseOf(cls, depth + 1);
   if (owner.empty() || owner.find(':') != std::string::npos)
     return {}; // unknown, or a class of the scan (its methods' returns are read above)
-  return owner + "." +
-         nodeText(ts_node_child_by_field_id(callee, fields().attributeName), model.source()).str() +
-         "()";
+  return owner + "." + method.str() + "()";
+}
+
+// The imported class a class of this file derives from, through the file's own classes, where
+// each has that one base: with several (`class Area(Gtk.VBox, ConfigMixin)`) a method may come
+// from any of them, and a mixin of another module is no library.
+std::string ObjectResolver::libraryBaseOf(int cls, int depth) const {
+  TSNode bases = ts_node_child_by_field_id(model.scope(cls).node, fields().superclasses);
+  if (ts_node_is_null(bases) || ts_node_named_child_count(bases) != 1 || depth > MaxDepth)
+    return {};
+  std::string base = qualifiedName(ts_node_named_child(bases, 0), model.scope(cls).parent);
+  if (int inner = classScopeOf(base); inner >= 0)
+    return inner == cls ? std::string() : libraryBaseOf(inner, depth + 1);
+  return base.find(':') == std::string::npos ? base : std::string();
 }
 
 // `make_meter()` with `def make_meter(): return Gtk.LevelBar()` in this file: what the def's

@@ -67,6 +67,7 @@ private:
                               int depth) const;
   std::string returnTypeOfCall(TSNode callee, int scope, int depth) const;
   std::string typeOfLibraryMethodCall(TSNode callee, int scope, int depth) const;
+  std::string libraryBaseOf(int cls, int depth) const;
   std::string qualifiedDottedName(llvm::StringRef dotted, int scope) const;
   std::optional<ObjectPath> ownedAlias(const ResolvedName &local,
                                        llvm::ArrayRef<std::string> below) const;

@@ -56,8 +56,10 @@ std::map<std::string, Supplied> bindParameters(const PythonCall &call,
 // `self.vte.x`.
 ObjectPath rebase(const ObjectPath &path, const ObjectPath &onto) {
   ObjectPath out = onto;
-  // The same object: what the helper knows of it stands where the caller knows nothing.
-  if (!out.types.empty() && out.types.back().empty() && !path.types.empty())
+  // The same object: what the helper knows of it stands where the caller knows nothing, or only
+  // which call returned it (`self.create_action()`, typed "...create_action()").
+  if (!out.types.empty() && !path.types.empty() && !path.types.front().empty() &&
+      (out.types.back().empty() || llvm::StringRef(out.types.back()).ends_with("()")))
     out.types.back() = path.types.front();
   out.attributes.insert(out.attributes.end(), path.attributes.begin(), path.attributes.end());
   out.types.insert(out.types.end(), path.types.begin() + std::min<size_t>(1, path.types.size()),
