@@ -74,6 +74,24 @@ def pump():
 {pump}
 '''
 
+def qt_timer_case(model, binding):
+    """A QTimer's timeout signal, the same program for each Qt binding."""
+    return {
+        "model": model, "registration": "QTimer.timeout.connect",
+        "imports": f"from {binding}.QtCore import QCoreApplication, QEvent, QTimer\n\n"
+                   "app = QCoreApplication.instance() or QCoreApplication([])",
+        "owner_class": "class Owner(QTimer):\n    def on_event(self, *args):\n        pass\n",
+        "make_owner": "Owner()",
+        "connect": "owner.timeout.connect({callback})",
+        "native": "owner.stop",
+        "breakers": {"timeout.disconnect()": "{connect}\n    owner.timeout.disconnect()",
+                     "timeout.disconnect(callback)":
+                         "{connect}\n    owner.timeout.disconnect(callback)"},
+        "pump": "    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)\n"
+                "    QCoreApplication.processEvents()",
+    }
+
+
 # One registration of one model: how users make the owner and connect a callback to it.
 # `owner_class` subclasses the library's type so that `owner.on_event` is a bound method of the
 # owner; `native` is a method the library implements in C, bound to the owner.
@@ -140,34 +158,8 @@ CASES = [
                      "{connect}\n    owner.message_callback_remove(\"sensors/#\")"},
         "native": None,
     },
-    {
-        "model": "qt-pyqt", "registration": "QTimer.timeout.connect",
-        "imports": "from PyQt5.QtCore import QCoreApplication, QEvent, QTimer\n\n"
-                   "app = QCoreApplication.instance() or QCoreApplication([])",
-        "owner_class": "class Owner(QTimer):\n    def on_event(self, *args):\n        pass\n",
-        "make_owner": "Owner()",
-        "connect": "owner.timeout.connect({callback})",
-        "native": "owner.stop",
-        "breakers": {"timeout.disconnect()": "{connect}\n    owner.timeout.disconnect()",
-                     "timeout.disconnect(callback)":
-                         "{connect}\n    owner.timeout.disconnect(callback)"},
-        "pump": "    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)\n"
-                "    QCoreApplication.processEvents()",
-    },
-    {
-        "model": "qt-pyside", "registration": "QTimer.timeout.connect",
-        "imports": "from PySide2.QtCore import QCoreApplication, QEvent, QTimer\n\n"
-                   "app = QCoreApplication.instance() or QCoreApplication([])",
-        "owner_class": "class Owner(QTimer):\n    def on_event(self, *args):\n        pass\n",
-        "make_owner": "Owner()",
-        "connect": "owner.timeout.connect({callback})",
-        "native": "owner.stop",
-        "breakers": {"timeout.disconnect()": "{connect}\n    owner.timeout.disconnect()",
-                     "timeout.disconnect(callback)":
-                         "{connect}\n    owner.timeout.disconnect(callback)"},
-        "pump": "    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)\n"
-                "    QCoreApplication.processEvents()",
-    },
+    qt_timer_case("qt-pyqt", "PyQt5"),
+    qt_timer_case("qt-pyside", "PySide2"),
     {
         "model": "pygobject", "registration": "GObject.Object.connect",
         "imports": "from gi.repository import GLib, GObject",
@@ -371,7 +363,7 @@ def main():
             failures.append(f"{where}: now agrees; mark the row `yes` in {args.table}")
     stale = set(kept) - {(c["model"], c["registration"], f) for c, f, _ in cases}
     failures += [f"{' / '.join(key)}: in {args.table} but no case makes it" for key in sorted(stale)]
-    print(f"{len(cases)} cases, {sum(1 for c, f, p in cases)} programs in {work}")
+    print(f"{len(cases)} programs of {len(CASES)} registrations in {work}")
     for failure in failures:
         print("FAIL " + failure)
     return 1 if failures else 0
