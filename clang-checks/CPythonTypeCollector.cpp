@@ -5,6 +5,7 @@
 #include "InstantiationGuards.h"
 #include "NativeReleaseCollector.h"
 #include "ObjectMemberWalks.h"
+#include "PrivateInstances.h"
 #include "PythonHeldTypes.h"
 #include "TypeSlots.h"
 
@@ -292,6 +293,9 @@ void CPythonTypeCollector::emitGcSupport(const TypeSlots &slots, const clang::Va
     gc.weakListMember = layout.nameAt(context.getFieldOffset(weakList));
   gc.storesAfterCreation = storesAfterCreation(slots, layout, result);
   gc.onlySubclassesInstantiated = onlySubclassesInstantiated(slots, variable, *result.Context);
+  // Python cannot make one (no tp_new) and the unit never hands one over.
+  gc.instancesStayInC =
+      !slots.newFunction && instancesStayInC(variable, slots.dealloc, *result.Context);
   if (std::find(out.gcSupport.begin(), out.gcSupport.end(), gc) == out.gcSupport.end())
     out.gcSupport.push_back(std::move(gc));
 }

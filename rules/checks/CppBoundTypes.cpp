@@ -5,6 +5,10 @@
 namespace capcycle {
 
 const BoundType *boundTypeOf(const FactSet &facts, const std::string &cppType) {
+  if (llvm::any_of(facts.gcSupport, [&](const GcSupport &gc) {
+        return gc.cppType == cppType && gc.instancesStayInC;
+      }))
+    return nullptr;
   auto it = llvm::find_if(facts.boundTypes,
                           [&](const BoundType &type) { return type.cppType == cppType; });
   return it == facts.boundTypes.end() ? nullptr : &*it;

@@ -8,7 +8,8 @@
 
 namespace capcycle {
 
-// The first BoundType for cppType, or nullptr when Python cannot reach the type.
+// The first BoundType for cppType, or nullptr when Python cannot reach the type (none is
+// bound, or its instances stay in C: GcSupport::instancesStayInC).
 const BoundType *boundTypeOf(const FactSet &facts, const std::string &cppType);
 
 // "mod.Name" (or "Name" for a type without module).

@@ -410,6 +410,7 @@ Value toJSON(const GcSupport &g) {
                 {"weakListMember", g.weakListMember},
                 {"subclassable", g.subclassable},
                 {"onlySubclassesInstantiated", g.onlySubclassesInstantiated},
+                {"instancesStayInC", g.instancesStayInC},
                 {"location", toJSON(g.location)}};
 }
 
@@ -424,6 +425,7 @@ bool fromJSON(const Value &value, GcSupport &out, Path path) {
          m.mapOptional("weakListMember", out.weakListMember) &&
          m.mapOptional("subclassable", out.subclassable) &&
          m.mapOptional("onlySubclassesInstantiated", out.onlySubclassesInstantiated) &&
+         m.mapOptional("instancesStayInC", out.instancesStayInC) &&
          m.map("location", out.location);
 }
 

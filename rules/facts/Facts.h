@@ -340,6 +340,9 @@ struct GcSupport {
   // abstract-base idiom): every instance is of a heap subclass, which type_new makes GC-tracked
   // with a traverse that calls this one. Judged through those subclasses.
   bool onlySubclassesInstantiated = false;
+  // No Python object ever refers to an instance: the unit allocates them itself and keeps them
+  // only in C (clang-checks/PrivateInstances.h), so no cycle passes through one.
+  bool instancesStayInC = false;
   // Whether the GC calls the traverse on the type's instances: PyType_IS_GC needs the flag.
   bool traverseRuns() const {
     return !traverseFunction.empty() && (gcFlag || onlySubclassesInstantiated);
@@ -447,7 +450,7 @@ const char *levelName(Notification::Level level);
 // The version of the facts' shape and JSON form. Bump it when a fact gains, loses or renames a
 // field, or when what a field means changes: facts stored by an earlier capcycle (the C++ facts
 // cache, clang-checks/FactsCache.h) must then be extracted again, not read in the old shape.
-inline constexpr unsigned FactsFormatVersion = 10;
+inline constexpr unsigned FactsFormatVersion = 11;
 
 // JSON round-trip (the format of `capcycle facts`).
 llvm::json::Value toJSON(const SourceLocation &location);
