@@ -4,6 +4,7 @@
 #include "FunctionBodyWalks.h"
 #include "LocalFlow.h"
 #include "ObjectMemberWalks.h"
+#include "OutParameterStores.h"
 #include "PythonHeldTypes.h"
 #include "ReferenceCalls.h"
 #include "SelfPins.h"
@@ -231,9 +232,13 @@ class ValueOrigin {
 public:
   // entryDepth: how deep in calls `function` is reached (its locals are followed 8 levels from
   // there; calls to the unit's own helpers 12 levels in all, each helper's returns computed once).
+  // steps: where `function` was called from (OutParameterStores.h), from steps[step] outward:
+  // its parameters then hold what that call passes, where that is NULL or atomic.
   ValueOrigin(const clang::FunctionDecl &function, const clang::FieldDecl *target,
-              const clang::ASTContext &context, int entryDepth = 0)
-      : function(function), target(target), context(context), entryDepth(entryDepth) {}
+              const clang::ASTContext &context, int entryDepth = 0,
+              const std::vector<CallStep> *steps = nullptr, size_t step = 0)
+      : function(function), target(target), context(context), entryDepth(entryDepth),
+        steps(steps), step(step) {}
 
   // The other member of the same object the value last classified at the top level is a copy
   // of (`self->writenl = self->readnl`), or nullptr.
@@ -356,6 +361,9 @@ private:
   // A local takes the origin of what it is given; a parameter is borrowed; either is owned once
   // the function INCREFs it.
   std::string ofVariableOnce(const clang::VarDecl &variable, int depth) const {
+    if (const auto *parameter = llvm::dyn_cast<clang::ParmVarDecl>(&variable))
+      if (std::optional<std::string> passed = passedIn(*parameter, depth))
+        return *passed;
     bool increfed = increfs(function, [&](const clang::Expr *e) { return namesVariable(e, variable); });
     if (!variable.hasLocalStorage() || llvm::isa<clang::ParmVarDecl>(variable) ||
         depth - entryDepth > 8)
@@ -395,6 +403,26 @@ private:
     return joined == "new" || increfed || origins.empty() ? "new" : "borrowed";
   }
 
+  // What the call this evaluation follows passes for `parameter`, where that is NULL ("") or
+  // atomic; otherwise the parameter is judged as any parameter is.
+  std::optional<std::string> passedIn(const clang::ParmVarDecl &parameter, int depth) const {
+    if (!steps || step >= steps->size())
+      return std::nullopt;
+    const CallStep &call = (*steps)[step];
+    const clang::FunctionDecl *callee = call.call->getDirectCallee();
+    if (!callee || callee->getCanonicalDecl() != function.getCanonicalDecl())
+      return std::nullopt;
+    for (unsigned index = 0; index < function.getNumParams() && index < call.call->getNumArgs();
+         ++index)
+      if (function.getParamDecl(index) == &parameter) {
+        std::string kind = ValueOrigin(*call.caller, nullptr, context, depth + 1, steps, step + 1)
+                               .of(call.call->getArg(index), depth + 1);
+        if (kind.empty() || kind == "atomic")
+          return kind;
+      }
+    return std::nullopt;
+  }
+
   // What a call given `&local` may write there: PyArg_Parse* a borrowed argument, the string
   // resizers the same exact string, the unit's own helper what it stores through that
   // parameter; anything else (or an address kept elsewhere) a new reference to anything.
@@ -420,6 +448,8 @@ private:
   const clang::FieldDecl *target; // the member being stored into
   const clang::ASTContext &context;
   int entryDepth;
+  const std::vector<CallStep> *steps;
+  size_t step;
   mutable const clang::FieldDecl *copied = nullptr;
   mutable std::map<const clang::VarDecl *, std::string> variables;
 };
@@ -972,7 +1002,18 @@ void MemberStoreCollector::add(const clang::MemberExpr &member, std::string valu
   StoreTarget target = function ? storeTarget(member, at, *function, *result.Context) : StoreTarget{};
   const clang::VarDecl *object = member.isArrow() ? localNamed(member.getBase()) : nullptr;
   bool pins = function && object && store.value != "release" && pinsObject(*function, *object);
-  recorded.push_back({field, store, target.fresh, target.excluded, pins});
+  RecordedStore recordedStore{field, store, target.fresh, target.excluded, pins};
+  // `out->tzname = tzname` in a helper given `out`.
+  if (const auto *assignment = llvm::dyn_cast<clang::BinaryOperator>(&at);
+      function && member.isArrow() && assignment && assignment->getOpcode() == clang::BO_Assign &&
+      plain(assignment->getLHS()) == &member && !isPythonObjectStruct(*field->getParent()))
+    if (const auto *parameter = llvm::dyn_cast_or_null<clang::ParmVarDecl>(
+            variableNamed(member.getBase()))) {
+      recordedStore.function = function;
+      recordedStore.throughParameter = parameter;
+      recordedStore.storedValue = assignment->getRHS();
+    }
+  recorded.push_back(std::move(recordedStore));
   if (std::find(out.begin(), out.end(), store) == out.end())
     out.push_back(std::move(store));
 }
@@ -992,6 +1033,36 @@ void MemberStoreCollector::markSelfPinnedStores() {
     if (it != out.end())
       it->value = "pinned";
   }
+}
+
+bool MemberStoreCollector::placeThroughCallSites(const RecordedStore &recordedStore) {
+  const auto &[field, store, intoFresh, excluded, pins, function, parameter, value] = recordedStore;
+  if (!parameter || store.value == "release")
+    return false;
+  if (!landings)
+    landings = std::make_unique<OutParameterLandings>(const_cast<clang::ASTContext &>(*context));
+  std::optional<std::vector<OutParameterLanding>> found =
+      landings->through(*function, *parameter, context->getFieldOffset(field));
+  if (!found)
+    return false;
+  for (const OutParameterLanding &landing : *found) {
+    ObjectLayout layout(*landing.object, *context);
+    const clang::FieldDecl *there = layout.fieldAt(landing.offset);
+    if (!there || !context->hasSameType(there->getType(), field->getType()))
+      continue;
+    MemberStore copy = store;
+    copy.cppType = factTypeName(*landing.object);
+    copy.member = layout.nameAt(landing.offset);
+    // What this call chain passes: nothing (NULL) is no store, an exact string stays atomic.
+    std::string passed = ValueOrigin(*function, field, *context, 0, &landing.steps, 0).of(value);
+    if (passed.empty())
+      continue;
+    if (passed == "atomic")
+      copy.value = "atomic";
+    if (std::find(out.begin(), out.end(), copy) == out.end())
+      out.push_back(std::move(copy));
+  }
+  return true;
 }
 
 void MemberStoreCollector::onEndOfTranslationUnit() {
@@ -1018,7 +1089,10 @@ void MemberStoreCollector::onEndOfTranslationUnit() {
     if (object->getDefinition() && isPythonObjectStruct(*object->getDefinition()))
       placements.push_back({view, object->getDefinition(), 0});
   std::map<const clang::RecordDecl *, ObjectLayout> layouts;
-  for (const auto &[field, store, intoFresh, excluded, pins] : recorded)
+  for (const RecordedStore &recordedStore : recorded) {
+    if (placeThroughCallSites(recordedStore))
+      continue;
+    const auto &[field, store, intoFresh, excluded, pins, function, parameter, value] = recordedStore;
     for (const StructPlacement &placement : placements) {
       if (placement.inner != field->getParent())
         continue;
@@ -1046,6 +1120,8 @@ void MemberStoreCollector::onEndOfTranslationUnit() {
       if (copy.cppType != store.cppType && std::find(out.begin(), out.end(), copy) == out.end())
         out.push_back(std::move(copy));
     }
+  }
+  landings.reset();
   recorded.clear();
   views.clear();
 }

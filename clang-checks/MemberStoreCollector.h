@@ -8,10 +8,12 @@
 #pragma once
 
 #include "FactLocation.h"
+#include "OutParameterStores.h"
 #include "facts/Facts.h"
 
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 
+#include <memory>
 #include <set>
 #include <utility>
 #include <vector>
@@ -65,8 +67,18 @@ private:
     // An embedded struct member the store is proven not to write (LocalFlow.h).
     const clang::FieldDecl *excluded;
     bool pinsObject; // the storing function also INCREFs the object stored into (SelfPins.h)
+    // `out->member = value` through a pointer parameter of a function of the unit (into a
+    // struct that is not itself an object): placed call site by call site
+    // (OutParameterStores.h). Null otherwise.
+    const clang::FunctionDecl *function = nullptr;
+    const clang::ParmVarDecl *throughParameter = nullptr;
+    const clang::Expr *storedValue = nullptr;
   };
+  // Adds the copies of a store through a pointer parameter to the members its call sites point
+  // it at; false where some call site cannot be followed.
+  bool placeThroughCallSites(const RecordedStore &recordedStore);
   std::vector<RecordedStore> recorded;
+  std::unique_ptr<OutParameterLandings> landings; // built at the end of a unit that needs it
   // (S, T): a pointer to T is cast to a pointer to S.
   std::set<std::pair<const clang::RecordDecl *, const clang::RecordDecl *>> views;
   // Members given an empty dict, list or set made here: atomic if the unit keeps it private
