@@ -285,7 +285,7 @@ UnitAnalysis analyzeTranslationUnit(const TranslationUnitJob &job,
   CustomTypeSetupCollector customTypeSetups(job.paths, facts.gcSupport);
   CallableStoreCollector callableStores(job.paths, facts.callableStores);
   NativeReleaseCollector nativeReleases(job.paths, facts.nativeReleases);
-  MemberStoreCollector memberStores(job.paths, facts.memberStores);
+  MemberStoreCollector memberStores(job.paths, facts.memberStores, facts.externalCalls);
   boundTypes.registerMatchers(finder);
   moduleHandOffs.registerMatchers(finder);
   boundMembers.registerMatchers(finder);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace capcycle {
 
@@ -98,6 +99,8 @@ bool isWeakList(const FactSet &facts, const PythonReference &reference) {
 
 // Whether the member is written and every value written is atomic: an exact str, bytes, int,
 // float, bool or callback-less weak reference, or a copy of a member that only holds those.
+// Whether every store into the member is atomic or rooted (MemberStore::value): nothing it
+// holds can make a cycle that the GC would have to collect.
 bool storesOnlyAtomic(const FactSet &facts, const std::string &cppType, const std::string &member,
                       int depth) {
   bool stored = false;
@@ -108,7 +111,7 @@ bool storesOnlyAtomic(const FactSet &facts, const std::string &cppType, const st
     stored = true;
     bool atomicCopy = !store.copyOf.empty() && store.copyOf != member && depth < 4 &&
                       storesOnlyAtomic(facts, cppType, store.copyOf, depth + 1);
-    if (store.value != "atomic" && !atomicCopy)
+    if (store.value != "atomic" && store.value != "rooted" && !atomicCopy)
       return false;
   }
   return stored;
@@ -252,9 +255,20 @@ void linkBoundTypeModules(FactSet &facts) {
   }
   facts.boundTypes = std::move(linked);
 }
+// A store that followed its function's calls in one unit holds what it holds without that
+// assumption where another unit of the scan calls the function too.
+void resolveCallerAssumptions(FactSet &facts) {
+  std::set<std::string> calledElsewhere;
+  for (const ExternalCall &call : facts.externalCalls)
+    calledElsewhere.insert(call.callee);
+  for (MemberStore &store : facts.memberStores)
+    if (!store.onlyCalledHere.empty() && calledElsewhere.count(store.onlyCalledHere))
+      store.value = store.valueIfCalledElsewhere;
+}
 } // namespace
 
 void linkBindingFacts(FactSet &facts) {
+  resolveCallerAssumptions(facts);
   dropRepeated(facts.moduleHandOffs);
   linkBoundTypeModules(facts);
   dropRepeated(facts.boundTypes);
@@ -264,6 +278,7 @@ void linkBindingFacts(FactSet &facts) {
   dropRepeated(facts.callableStores);
   dropRepeated(facts.nativeReleases);
   dropRepeated(facts.memberStores);
+  dropRepeated(facts.externalCalls);
   for (CallableStore &store : facts.callableStores)
     store.pythonMethods = pythonNamesOf(facts, store.cppFunction);
   for (PythonReference &reference : facts.pythonReferences)

@@ -5,6 +5,7 @@
 #include "LocalFlow.h"
 #include "ObjectMemberWalks.h"
 #include "OutParameterStores.h"
+#include "UnitCalls.h"
 #include "PythonHeldTypes.h"
 #include "ReferenceCalls.h"
 #include "SelfPins.h"
@@ -99,14 +100,16 @@ const clang::FunctionDecl *unitFunction(const clang::CallExpr &call) {
 
 // How kinds of value combine where a store can take any of several: nothing ("") adds
 // nothing, atomic stays atomic only if every other is, a new reference anywhere makes it new.
+// A rooted object (one a static keeps forever) with atomics stays harmless: "rooted".
 std::string joinOrigins(const std::vector<std::string> &origins) {
-  bool atomic = false, fresh = false, borrowed = false;
+  bool atomic = false, fresh = false, borrowed = false, rooted = false;
   for (const std::string &origin : origins) {
     atomic |= origin == "atomic";
     fresh |= origin == "new";
     borrowed |= origin == "borrowed";
+    rooted |= origin == "rooted";
   }
-  return fresh ? "new" : borrowed ? "borrowed" : atomic ? "atomic" : "";
+  return fresh ? "new" : borrowed ? "borrowed" : rooted ? "rooted" : atomic ? "atomic" : "";
 }
 
 const clang::ValueDecl *declarationNamedBy(const clang::Expr &expr) {
@@ -198,16 +201,25 @@ struct UnitValueMemo {
   const clang::ASTContext *context = nullptr;
   std::map<const clang::FunctionDecl *, std::string> returns;
   std::map<const clang::FieldDecl *, bool> atomicMembers;
+  std::map<const clang::VarDecl *, bool> rootedStatics;
+  std::unique_ptr<UnitCalls> unitCalls;
 
   UnitValueMemo &of(const clang::ASTContext &unit) {
     if (context != &unit)
-      *this = UnitValueMemo{&unit, {}, {}};
+      *this = UnitValueMemo{&unit, {}, {}, {}, nullptr};
     return *this;
+  }
+  const UnitCalls &calls() {
+    if (!unitCalls)
+      unitCalls = std::make_unique<UnitCalls>(const_cast<clang::ASTContext &>(*context));
+    return *unitCalls;
   }
 };
 thread_local UnitValueMemo unitValueMemo;
 
 bool holdsOnlyAtomics(const clang::FieldDecl &field, const clang::ASTContext &context, int depth);
+
+bool isRootedStatic(const clang::VarDecl &variable, const clang::ASTContext &context);
 
 // The expression `use` is part of, past parentheses and casts (`_PyObject_CAST(v)`).
 clang::DynTypedNode usingNode(const clang::Expr &use, const clang::ASTContext &context,
@@ -239,6 +251,15 @@ public:
               const std::vector<CallStep> *steps = nullptr, size_t step = 0)
       : function(function), target(target), context(context), entryDepth(entryDepth),
         steps(steps), step(step) {}
+
+  // Where a store's value is a parameter of the storing function, what the unit's calls of it
+  // pass (CCY201.md: "what every caller passes"), where that is atomic or rooted. A function
+  // other units may call makes that an assumption, named by assumedOnlyCalledHere().
+  ValueOrigin &followingCallers() {
+    followCallers = true;
+    return *this;
+  }
+  const std::string &assumedOnlyCalledHere() const { return assumedCallers; }
 
   // The other member of the same object the value last classified at the top level is a copy
   // of (`self->writenl = self->readnl`), or nullptr.
@@ -361,9 +382,14 @@ private:
   // A local takes the origin of what it is given; a parameter is borrowed; either is owned once
   // the function INCREFs it.
   std::string ofVariableOnce(const clang::VarDecl &variable, int depth) const {
-    if (const auto *parameter = llvm::dyn_cast<clang::ParmVarDecl>(&variable))
+    if (const auto *parameter = llvm::dyn_cast<clang::ParmVarDecl>(&variable)) {
       if (std::optional<std::string> passed = passedIn(*parameter, depth))
         return *passed;
+      if (std::optional<std::string> passed = passedByEveryCaller(*parameter, depth))
+        return *passed;
+    }
+    if (isRootedStatic(variable, context))
+      return "rooted";
     bool increfed = increfs(function, [&](const clang::Expr *e) { return namesVariable(e, variable); });
     if (!variable.hasLocalStorage() || llvm::isa<clang::ParmVarDecl>(variable) ||
         depth - entryDepth > 8)
@@ -423,6 +449,34 @@ private:
     return std::nullopt;
   }
 
+  // What every call of the storing function in the unit passes for `parameter`, where each is
+  // NULL, atomic or rooted (a static's object that is never released).
+  std::optional<std::string> passedByEveryCaller(const clang::ParmVarDecl &parameter,
+                                                 int depth) const {
+    if (!followCallers || depth > 2)
+      return std::nullopt;
+    const UnitCalls &calls = unitValueMemo.of(context).calls();
+    int index = -1;
+    for (unsigned i = 0; i < function.getNumParams(); ++i)
+      if (function.getParamDecl(i) == &parameter)
+        index = static_cast<int>(i);
+    if (index < 0 || !calls.calledOnlyDirectly(function) || calls.callsOf(function).empty())
+      return std::nullopt;
+    std::vector<std::string> passed;
+    for (const CallStep &call : calls.callsOf(function)) {
+      if (static_cast<unsigned>(index) >= call.call->getNumArgs())
+        return std::nullopt;
+      std::string kind =
+          ValueOrigin(*call.caller, nullptr, context, depth + 1).of(call.call->getArg(index), depth + 1);
+      if (!kind.empty() && kind != "atomic" && kind != "rooted")
+        return std::nullopt;
+      passed.push_back(kind);
+    }
+    if (function.isExternallyVisible())
+      assumedCallers = function.getQualifiedNameAsString();
+    return joinOrigins(passed);
+  }
+
   // What a call given `&local` may write there: PyArg_Parse* a borrowed argument, the string
   // resizers the same exact string, the unit's own helper what it stores through that
   // parameter; anything else (or an address kept elsewhere) a new reference to anything.
@@ -450,9 +504,94 @@ private:
   int entryDepth;
   const std::vector<CallStep> *steps;
   size_t step;
+  bool followCallers = false;
+  mutable std::string assumedCallers;
   mutable const clang::FieldDecl *copied = nullptr;
   mutable std::map<const clang::VarDecl *, std::string> variables;
 };
+
+// Calls that take over the reference they are given.
+bool stealsReference(llvm::StringRef name) {
+  return isDecref(name) || name.contains("Steal") || name == "PyModule_AddObject" ||
+         name == "PyModule_Add" || name == "PyTuple_SetItem" || name == "PyList_SetItem" ||
+         name == "PyTuple_SET_ITEM" || name == "PyList_SET_ITEM" || name == "_PyTuple_SET_ITEM" ||
+         name == "PyCell_Set" || name == "PyStructSequence_SetItem";
+}
+
+// Whether `function` may give back the reference held by its parameter `index`: a release or a
+// hand-over of the parameter, or a local copy of it (as Py_CLEAR and Py_SETREF make).
+bool mayReleaseParameter(const clang::FunctionDecl &function, unsigned index) {
+  const clang::FunctionDecl *body = nullptr;
+  if (!function.hasBody(body) || index >= body->getNumParams())
+    return true;
+  const clang::ParmVarDecl *parameter = body->getParamDecl(index);
+  bool releases = false;
+  forEachStmt(body->getBody(), [&](const clang::Stmt &node) {
+    if (const auto *call = llvm::dyn_cast<clang::CallExpr>(&node))
+      for (const clang::Expr *argument : call->arguments())
+        releases |= stealsReference(calleeName(*call)) && variableNamed(argument) == parameter;
+    if (const auto *declaration = llvm::dyn_cast<clang::DeclStmt>(&node))
+      for (const clang::Decl *decl : declaration->decls())
+        if (const auto *local = llvm::dyn_cast<clang::VarDecl>(decl))
+          releases |= local->getInit() && variableNamed(local->getInit()) == parameter;
+    if (const auto *assignment = llvm::dyn_cast<clang::BinaryOperator>(&node))
+      releases |= assignment->isAssignmentOp() && variableNamed(assignment->getRHS()) == parameter &&
+                  !llvm::isa<clang::MemberExpr>(plain(assignment->getLHS()));
+  });
+  return releases;
+}
+
+// One use of a static that keeps its object: tested, compared, assigned to, read for a member,
+// or passed to a call that neither releases nor takes over the reference.
+bool keepsStaticReference(const clang::DeclRefExpr &use, const clang::ASTContext &context) {
+  const clang::Expr *child = nullptr;
+  clang::DynTypedNode at = usingNode(use, context, child);
+  if (const auto *binary = at.get<clang::BinaryOperator>())
+    return binary->isComparisonOp() || binary->isLogicalOp() ||
+           (binary->isAssignmentOp() && binary->getLHS()->IgnoreParenImpCasts() == &use);
+  if (const auto *unary = at.get<clang::UnaryOperator>())
+    return unary->getOpcode() == clang::UO_LNot;
+  if (at.get<clang::IfStmt>() || at.get<clang::MemberExpr>())
+    return true;
+  const auto *call = at.get<clang::CallExpr>();
+  if (!call || call->getCallee()->IgnoreParenImpCasts() == child)
+    return false;
+  llvm::StringRef name = calleeName(*call);
+  if (stealsReference(name))
+    return false;
+  const clang::FunctionDecl *callee = call->getDirectCallee();
+  const clang::FunctionDecl *body = nullptr;
+  if (!callee || !callee->hasBody(body) ||
+      context.getSourceManager().isInSystemHeader(body->getLocation()) ||
+      isInBindingLibrary(body->getLocation(), context.getSourceManager()))
+    return true; // CPython's API takes no reference except where it says so (above)
+  for (unsigned index = 0; index < call->getNumArgs(); ++index)
+    if (call->getArg(index) == child)
+      return !mayReleaseParameter(*callee, index);
+  return false;
+}
+
+// A static variable of the unit (`static PyObject *cache;`) whose reference is never given
+// back: no release, no hand-over, no copy into a local, no return and no address taken. What
+// it holds lives until the process ends, so a cycle through it is rooted whether the GC sees
+// it or not.
+bool isRootedStatic(const clang::VarDecl &variable, const clang::ASTContext &context) {
+  if (variable.hasLocalStorage() || variable.isExternallyVisible() ||
+      !variable.getType()->isPointerType())
+    return false;
+  auto &known = unitValueMemo.of(context).rootedStatics;
+  if (auto found = known.find(&variable); found != known.end())
+    return found->second;
+  bool rooted = true;
+  for (const clang::FunctionDecl *function : unitFunctionDefinitions(context))
+    forEachStmt(function->getBody(), [&](const clang::Stmt &node) {
+      const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(&node);
+      if (rooted && ref && ref->getDecl()->getCanonicalDecl() == variable.getCanonicalDecl())
+        rooted = keepsStaticReference(*ref, context);
+    });
+  known[&variable] = rooted;
+  return rooted;
+}
 
 // Whether every use of `sequence` in `function` (a local holding a fresh tuple, or a parameter
 // a caller hands one in through, as posixmodule's fill_time) only fills it with atomic items,
@@ -924,24 +1063,40 @@ void MemberStoreCollector::run(const MatchFinder::MatchResult &result) {
     const auto *field = llvm::dyn_cast<clang::FieldDecl>(target->getMemberDecl());
     if (!function || !function->hasBody())
       return;
-    ValueOrigin origin(*function, field, *result.Context);
-    if (std::string value = origin.of(store->getRHS()); !value.empty()) {
+    // What the store holds, the storing function's callers followed where it stores a parameter.
+    auto classify = [&](ValueOrigin &origin) {
+      std::string value = origin.of(store->getRHS());
+      if (value.empty())
+        return value;
       // `self->x = PyTuple_GET_ITEM(args, 0); Py_INCREF(self->x);`
       if (value == "borrowed" && field &&
           increfs(*function, [&](const clang::Expr *e) { return namesField(e, *field); }))
         value = "new";
-      if (const auto *call = llvm::dyn_cast<clang::CallExpr>(plain(store->getRHS()));
-          call && field && createsEmptyContainer(calleeName(*call)) &&
-          result.SourceManager->isInMainFile(field->getLocation()))
-        freshContainers.push_back(field);
       const clang::VarDecl *local = localNamed(store->getRHS());
       if (local && guardedByExactCheck(*store, *local, *result.Context))
         value = "atomic";
       else if (local && value == "new" && releasedAfter(*store, *local, *result.Context))
         value = "borrowed";
-      add(*target, value, *store, result,
-          origin.copiedFrom() ? origin.copiedFrom()->getName().str() : "");
+      return value;
+    };
+    ValueOrigin origin(*function, field, *result.Context);
+    std::string value = classify(origin.followingCallers());
+    if (value.empty())
+      return;
+    if (const auto *call = llvm::dyn_cast<clang::CallExpr>(plain(store->getRHS()));
+        call && field && createsEmptyContainer(calleeName(*call)) &&
+        result.SourceManager->isInMainFile(field->getLocation()))
+      freshContainers.push_back(field);
+    // A function other units may call: what holds without the assumption, for the join.
+    CallerAssumption assumption;
+    if (!origin.assumedOnlyCalledHere().empty()) {
+      ValueOrigin anyCaller(*function, field, *result.Context);
+      assumption = {origin.assumedOnlyCalledHere(), classify(anyCaller)};
+      if (assumption.valueIfCalledElsewhere.empty())
+        assumption = {};
     }
+    add(*target, value, *store, result,
+        origin.copiedFrom() ? origin.copiedFrom()->getName().str() : "", assumption);
     return;
   }
   if (const auto *pointer = result.Nodes.getNodeAs<clang::VarDecl>("pointer")) {
@@ -953,6 +1108,7 @@ void MemberStoreCollector::run(const MatchFinder::MatchResult &result) {
   const auto *call = result.Nodes.getNodeAs<clang::CallExpr>("call");
   if (!call || !function)
     return;
+  noteExternalCall(*call, result);
   llvm::StringRef name = calleeName(*call);
   if (isDecref(name) && call->getNumArgs() == 1) {
     if (const clang::MemberExpr *member = releasedMember(call->getArg(0)))
@@ -983,9 +1139,24 @@ void MemberStoreCollector::run(const MatchFinder::MatchResult &result) {
   }
 }
 
+void MemberStoreCollector::noteExternalCall(const clang::CallExpr &call,
+                                            const MatchFinder::MatchResult &result) {
+  const clang::FunctionDecl *callee = call.getDirectCallee();
+  if (!callee || !callee->isExternallyVisible() || callee->isDefined() ||
+      result.SourceManager->isInSystemHeader(callee->getLocation()) ||
+      isInBindingLibrary(callee->getLocation(), *result.SourceManager))
+    return;
+  std::string name = callee->getQualifiedNameAsString();
+  if (llvm::any_of(externalCalls, [&](const ExternalCall &known) { return known.callee == name; }))
+    return;
+  std::optional<SourceLocation> location =
+      factRange(call.getSourceRange(), *result.SourceManager, result.Context->getLangOpts(), paths);
+  externalCalls.push_back({std::move(name), location.value_or(SourceLocation{})});
+}
+
 void MemberStoreCollector::add(const clang::MemberExpr &member, std::string value,
                                const clang::Stmt &at, const MatchFinder::MatchResult &result,
-                               std::string copyOf) {
+                               std::string copyOf, CallerAssumption assumption) {
   const auto *field = llvm::dyn_cast<clang::FieldDecl>(member.getMemberDecl());
   if (!field || isInBindingLibrary(field->getLocation(), *result.SourceManager))
     return;
@@ -997,7 +1168,8 @@ void MemberStoreCollector::add(const clang::MemberExpr &member, std::string valu
   if (!location)
     return;
   MemberStore store{factTypeName(*field->getParent()), field->getName().str(), std::move(value),
-                    *location, std::move(copyOf)};
+                    *location, std::move(copyOf), std::move(assumption.onlyCalledHere),
+                    std::move(assumption.valueIfCalledElsewhere)};
   const auto *function = result.Nodes.getNodeAs<clang::FunctionDecl>("function");
   StoreTarget target = function ? storeTarget(member, at, *function, *result.Context) : StoreTarget{};
   const clang::VarDecl *object = member.isArrow() ? localNamed(member.getBase()) : nullptr;
@@ -1040,7 +1212,8 @@ bool MemberStoreCollector::placeThroughCallSites(const RecordedStore &recordedSt
   if (!parameter || store.value == "release")
     return false;
   if (!landings)
-    landings = std::make_unique<OutParameterLandings>(const_cast<clang::ASTContext &>(*context));
+    landings = std::make_unique<OutParameterLandings>(const_cast<clang::ASTContext &>(*context),
+                                                      unitValueMemo.of(*context).calls());
   std::optional<std::vector<OutParameterLanding>> found =
       landings->through(*function, *parameter, context->getFieldOffset(field));
   if (!found)
@@ -1123,6 +1296,9 @@ void MemberStoreCollector::onEndOfTranslationUnit() {
   }
   landings.reset();
   recorded.clear();
+  // What was worked out points into this unit's AST, which is about to go (a next unit's
+  // context may even reuse its address).
+  unitValueMemo = UnitValueMemo{};
   views.clear();
 }
 

@@ -29,15 +29,17 @@ namespace capcycle {
 //     "release";
 //   `&obj->member` passed to a call: a store (the string resizers keep an exact str/bytes:
 //     "atomic"; PyArg_Parse*: "borrowed" unless the function INCREFs the member; others
-//     "new"), or taken into a local pointer (Python 3.12's Py_CLEAR): a "release".
+//     "new"), or taken into a local pointer (Python 3.12's Py_CLEAR): a "release";
+//   calls of the project's functions that the unit does not define: ExternalCall facts.
 // Only members whose type is a raw pointer to a Python object and that are not CPython's own
 // (ob_type) are reported. Besides MemberStore's kinds, an embedded struct's member can be
 // "none": the unit writes that member of the file's own struct only into objects it has just
 // allocated, so the embedded copy is provably never written (onEndOfTranslationUnit).
 class MemberStoreCollector : public clang::ast_matchers::MatchFinder::MatchCallback {
 public:
-  MemberStoreCollector(TranslationUnitPaths paths, std::vector<MemberStore> &out)
-      : paths(std::move(paths)), out(out) {}
+  MemberStoreCollector(TranslationUnitPaths paths, std::vector<MemberStore> &out,
+                       std::vector<ExternalCall> &externalCalls)
+      : paths(std::move(paths)), out(out), externalCalls(externalCalls) {}
 
   void registerMatchers(clang::ast_matchers::MatchFinder &finder);
   void run(const clang::ast_matchers::MatchFinder::MatchResult &result) override;
@@ -49,16 +51,28 @@ public:
   void onEndOfTranslationUnit() override;
 
 private:
+  // What a store's value rests on where it follows the callers of a function other units may
+  // call (MemberStore::onlyCalledHere).
+  struct CallerAssumption {
+    std::string onlyCalledHere;
+    std::string valueIfCalledElsewhere;
+  };
   // copyOf: the other member of the same object the stored value is a copy of, if any.
   void add(const clang::MemberExpr &member, std::string value, const clang::Stmt &at,
-           const clang::ast_matchers::MatchFinder::MatchResult &result, std::string copyOf = "");
+           const clang::ast_matchers::MatchFinder::MatchResult &result, std::string copyOf = "",
+           CallerAssumption assumption = {});
 
   // Stores made while the object pins itself, where the unit drops the pin only with the
   // member: "pinned".
   void markSelfPinnedStores();
 
+  // A call of a function of the project that this unit does not define.
+  void noteExternalCall(const clang::CallExpr &call,
+                        const clang::ast_matchers::MatchFinder::MatchResult &result);
+
   TranslationUnitPaths paths;
   std::vector<MemberStore> &out;
+  std::vector<ExternalCall> &externalCalls;
   const clang::ASTContext *context = nullptr;
   struct RecordedStore {
     const clang::FieldDecl *field;

@@ -24,14 +24,14 @@ const clang::Expr *plain(const clang::Expr *expr) {
   return expr ? expr->IgnoreParenCasts() : nullptr;
 }
 
-const clang::RecordDecl *recordOf(clang::QualType type) {
+const clang::RecordDecl *structOf(clang::QualType type) {
   const clang::RecordDecl *record = type.getCanonicalType()->getAsRecordDecl();
   return record ? record->getDefinition() : nullptr;
 }
 
 const clang::RecordDecl *pointeeRecordOf(clang::QualType type) {
   const auto *pointer = type.getCanonicalType()->getAs<clang::PointerType>();
-  return pointer ? recordOf(pointer->getPointeeType()) : nullptr;
+  return pointer ? structOf(pointer->getPointeeType()) : nullptr;
 }
 
 const clang::RecordDecl *pointeeRecordOf(const clang::Expr &expr) {
@@ -55,58 +55,40 @@ int indexOf(const clang::FunctionDecl &function, const clang::ParmVarDecl &param
 
 } // namespace
 
-// Who calls whom in the unit, read once: direct calls of each function, the functions named
-// anywhere but as a direct callee (their address may be called from anywhere), and the
-// assignments to each member.
-struct OutParameterLandings::UnitCalls {
-  std::map<const clang::FunctionDecl *, std::vector<CallStep>> callsOf;
-  llvm::SmallPtrSet<const clang::FunctionDecl *, 32> addressTaken;
+// The stores into each member and the struct copies of the unit, read once.
+struct OutParameterLandings::UnitStores {
   std::map<const clang::FieldDecl *, std::vector<const clang::Expr *>> storedInto;
   llvm::SmallPtrSet<const clang::FieldDecl *, 16> memberAddressTaken;
-  // Struct types assigned whole somewhere (`a = b` of struct type).
+  // Struct types assigned whole somewhere (`a = b` of struct type, memcpy).
   llvm::SmallPtrSet<const clang::RecordDecl *, 16> copiedWhole;
 };
 
-OutParameterLandings::OutParameterLandings(clang::ASTContext &context)
-    : context(context), calls(std::make_unique<UnitCalls>()) {
-  std::vector<const clang::FunctionDecl *> functions = unitFunctionDefinitions(context);
-  llvm::SmallPtrSet<const clang::Expr *, 32> callees;
-  auto note = [&](const clang::FunctionDecl *function, const clang::Stmt &node) {
+OutParameterLandings::OutParameterLandings(clang::ASTContext &context, const UnitCalls &unitCalls)
+    : context(context), unitCalls(unitCalls), stores(std::make_unique<UnitStores>()) {
+  auto note = [&](const clang::Stmt &node) {
     if (const auto *call = llvm::dyn_cast<clang::CallExpr>(&node)) {
-      callees.insert(call->getCallee()->IgnoreParenImpCasts());
       // memcpy(&a, &b, sizeof a) copies structs whole too.
       if (llvm::StringRef name = calleeName(*call); name.contains("memcpy") || name.contains("memmove"))
         for (const clang::Expr *argument : call->arguments())
           if (const clang::RecordDecl *record = pointeeRecordOf(*argument->IgnoreParenCasts()))
-            calls->copiedWhole.insert(record);
-      if (const clang::FunctionDecl *callee = call->getDirectCallee(); callee && function)
-        calls->callsOf[callee->getCanonicalDecl()].push_back({call, function});
-    } else if (const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(&node)) {
-      if (const auto *named = llvm::dyn_cast<clang::FunctionDecl>(ref->getDecl());
-          named && !callees.contains(ref))
-        calls->addressTaken.insert(named->getCanonicalDecl());
+            stores->copiedWhole.insert(record);
     } else if (const auto *assignment = llvm::dyn_cast<clang::BinaryOperator>(&node);
                assignment && assignment->isAssignmentOp()) {
-      if (const clang::RecordDecl *record = recordOf(assignment->getLHS()->getType()))
-        calls->copiedWhole.insert(record);
+      if (const clang::RecordDecl *record = structOf(assignment->getLHS()->getType()))
+        stores->copiedWhole.insert(record);
       if (const auto *member = llvm::dyn_cast<clang::MemberExpr>(plain(assignment->getLHS())))
         if (const auto *field = llvm::dyn_cast<clang::FieldDecl>(member->getMemberDecl()))
-          calls->storedInto[field].push_back(assignment->getOpcode() == clang::BO_Assign
-                                                 ? assignment->getRHS()
-                                                 : nullptr);
+          stores->storedInto[field].push_back(
+              assignment->getOpcode() == clang::BO_Assign ? assignment->getRHS() : nullptr);
     } else if (const auto *address = llvm::dyn_cast<clang::UnaryOperator>(&node);
                address && address->getOpcode() == clang::UO_AddrOf) {
       if (const auto *member = llvm::dyn_cast<clang::MemberExpr>(plain(address->getSubExpr())))
         if (const auto *field = llvm::dyn_cast<clang::FieldDecl>(member->getMemberDecl()))
-          calls->memberAddressTaken.insert(field);
+          stores->memberAddressTaken.insert(field);
     }
   };
-  // Parents come before children, so a call's callee is known before its DeclRefExpr.
-  for (const clang::FunctionDecl *function : functions)
-    forEachStmt(function->getBody(), [&](const clang::Stmt &node) { note(function, node); });
-  for (const clang::Decl *decl : context.getTranslationUnitDecl()->decls())
-    if (const auto *variable = llvm::dyn_cast<clang::VarDecl>(decl); variable && variable->getInit())
-      forEachStmt(variable->getInit(), [&](const clang::Stmt &node) { note(nullptr, node); });
+  for (const clang::FunctionDecl *function : unitFunctionDefinitions(context))
+    forEachStmt(function->getBody(), note);
 }
 
 OutParameterLandings::~OutParameterLandings() = default;
@@ -115,27 +97,22 @@ namespace {
 
 class LandingSearch {
 public:
-  LandingSearch(const OutParameterLandings &, clang::ASTContext &context,
-                const std::map<const clang::FunctionDecl *, std::vector<CallStep>> &callsOf,
-                const llvm::SmallPtrSetImpl<const clang::FunctionDecl *> &addressTaken,
+  LandingSearch(clang::ASTContext &context, const UnitCalls &unitCalls,
                 const std::map<const clang::FieldDecl *, std::vector<const clang::Expr *>> &storedInto,
                 const llvm::SmallPtrSetImpl<const clang::FieldDecl *> &memberAddressTaken,
                 const llvm::SmallPtrSetImpl<const clang::RecordDecl *> &copiedWhole)
-      : context(context), callsOf(callsOf), addressTaken(addressTaken), storedInto(storedInto),
+      : context(context), unitCalls(unitCalls), storedInto(storedInto),
         memberAddressTaken(memberAddressTaken), copiedWhole(copiedWhole) {}
 
   // Follows a store `offset` bits into what parameter `index` of `function` points to.
   bool throughParameter(const clang::FunctionDecl &function, int index, uint64_t offset,
                         std::vector<CallStep> &steps, int depth) {
-    const clang::FunctionDecl *canonical = function.getCanonicalDecl();
     if (depth > MaxDepth || index < 0 || function.isExternallyVisible() ||
-        addressTaken.contains(canonical))
+        !unitCalls.calledOnlyDirectly(function))
       return false;
-    auto found = callsOf.find(canonical);
-    if (found == callsOf.end())
-      return true; // never called: the store lands nowhere
     const clang::RecordDecl *expected = pointeeRecordOf(function.getParamDecl(index)->getType());
-    for (const CallStep &step : found->second) {
+    // Never called: the store lands nowhere.
+    for (const CallStep &step : unitCalls.callsOf(function)) {
       if (static_cast<unsigned>(index) >= step.call->getNumArgs() || !expected)
         return false;
       steps.push_back(step);
@@ -286,7 +263,7 @@ private:
     const clang::Expr *target = plain(assignment->getLHS());
     if (const auto *deref = llvm::dyn_cast<clang::UnaryOperator>(target);
         deref && deref->getOpcode() == clang::UO_Deref)
-      return throughArgument(*deref->getSubExpr(), recordOf(ref.getDecl()->getType()), caller,
+      return throughArgument(*deref->getSubExpr(), structOf(ref.getDecl()->getType()), caller,
                              offset, steps, depth);
     return throughAddressOfTarget(*target, caller, offset, steps, depth);
   }
@@ -315,8 +292,7 @@ private:
   }
 
   clang::ASTContext &context;
-  const std::map<const clang::FunctionDecl *, std::vector<CallStep>> &callsOf;
-  const llvm::SmallPtrSetImpl<const clang::FunctionDecl *> &addressTaken;
+  const UnitCalls &unitCalls;
   const std::map<const clang::FieldDecl *, std::vector<const clang::Expr *>> &storedInto;
   const llvm::SmallPtrSetImpl<const clang::FieldDecl *> &memberAddressTaken;
   const llvm::SmallPtrSetImpl<const clang::RecordDecl *> &copiedWhole;
@@ -327,8 +303,8 @@ private:
 std::optional<std::vector<OutParameterLanding>>
 OutParameterLandings::through(const clang::FunctionDecl &helper, const clang::ParmVarDecl &pointer,
                               uint64_t offsetInPointee) const {
-  LandingSearch search(*this, context, calls->callsOf, calls->addressTaken, calls->storedInto,
-                       calls->memberAddressTaken, calls->copiedWhole);
+  LandingSearch search(context, unitCalls, stores->storedInto, stores->memberAddressTaken,
+                       stores->copiedWhole);
   std::vector<CallStep> steps;
   if (!search.throughParameter(helper, indexOf(helper, pointer), offsetInPointee, steps, 0))
     return std::nullopt;

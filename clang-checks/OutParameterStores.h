@@ -6,6 +6,8 @@
 // copy of the struct with the worst value any caller passes.
 #pragma once
 
+#include "UnitCalls.h"
+
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -13,19 +15,12 @@
 
 namespace clang {
 class ASTContext;
-class CallExpr;
 class FunctionDecl;
 class ParmVarDecl;
 class RecordDecl;
 } // namespace clang
 
 namespace capcycle {
-
-// One call on the way from an object to the helper: the call and the function making it.
-struct CallStep {
-  const clang::CallExpr *call;
-  const clang::FunctionDecl *caller;
-};
 
 // The member `offset` bits into the Python object struct `object` that a store through the
 // helper's parameter reaches by the calls `steps` (the helper's own caller first).
@@ -51,7 +46,7 @@ struct OutParameterLanding {
 // wherever the struct lies. Six calls deep at most. Built once per translation unit.
 class OutParameterLandings {
 public:
-  explicit OutParameterLandings(clang::ASTContext &context);
+  OutParameterLandings(clang::ASTContext &context, const UnitCalls &unitCalls);
   ~OutParameterLandings();
 
   std::optional<std::vector<OutParameterLanding>>
@@ -59,9 +54,10 @@ public:
           uint64_t offsetInPointee) const;
 
 private:
-  struct UnitCalls;
+  struct UnitStores;
   clang::ASTContext &context;
-  std::unique_ptr<UnitCalls> calls;
+  const UnitCalls &unitCalls;
+  std::unique_ptr<UnitStores> stores;
 };
 
 } // namespace capcycle

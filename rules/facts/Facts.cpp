@@ -31,6 +31,7 @@ void FactSet::append(FactSet &&other) {
   move(signalOwnerships, other.signalOwnerships);
   move(nativeReleases, other.nativeReleases);
   move(memberStores, other.memberStores);
+  move(externalCalls, other.externalCalls);
   move(notifications, other.notifications);
 }
 
@@ -484,14 +485,27 @@ Value toJSON(const MemberStore &s) {
                 {"member", s.member},
                 {"value", s.value},
                 {"location", toJSON(s.location)},
-                {"copyOf", s.copyOf}};
+                {"copyOf", s.copyOf},
+                {"onlyCalledHere", s.onlyCalledHere},
+                {"valueIfCalledElsewhere", s.valueIfCalledElsewhere}};
 }
 
 bool fromJSON(const Value &value, MemberStore &out, Path path) {
   ObjectMapper m(value, path);
   return m && m.map("cppType", out.cppType) && m.map("member", out.member) &&
          m.map("value", out.value) && m.map("location", out.location) &&
-         m.mapOptional("copyOf", out.copyOf);
+         m.mapOptional("copyOf", out.copyOf) &&
+         m.mapOptional("onlyCalledHere", out.onlyCalledHere) &&
+         m.mapOptional("valueIfCalledElsewhere", out.valueIfCalledElsewhere);
+}
+
+Value toJSON(const ExternalCall &c) {
+  return Object{{"callee", c.callee}, {"location", toJSON(c.location)}};
+}
+
+bool fromJSON(const Value &value, ExternalCall &out, Path path) {
+  ObjectMapper m(value, path);
+  return m && m.map("callee", out.callee) && m.map("location", out.location);
 }
 
 Value toJSON(const Notification &n) {
@@ -543,6 +557,7 @@ Value toJSON(const FactSet &f) {
                 {"signalOwnerships", array(f.signalOwnerships)},
                 {"nativeReleases", array(f.nativeReleases)},
                 {"memberStores", array(f.memberStores)},
+                {"externalCalls", array(f.externalCalls)},
                 {"notifications", array(f.notifications)}};
 }
 
@@ -563,6 +578,7 @@ bool fromJSON(const Value &value, FactSet &out, Path path) {
          m.map("signalOwnerships", out.signalOwnerships) &&
          m.map("nativeReleases", out.nativeReleases) &&
          m.mapOptional("memberStores", out.memberStores) &&
+         m.mapOptional("externalCalls", out.externalCalls) &&
          m.map("notifications", out.notifications);
 }
 

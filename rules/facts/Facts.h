@@ -402,13 +402,29 @@ struct MemberStore {
   // of a cycle; "pinned": a new reference stored while the object takes a reference to itself
   // that the code gives back only where it clears the member (a timer token alive until it
   // fires): the GC could never free the object meanwhile, so seeing the member changes nothing;
-  // "none": the embedded copy of a struct member the unit provably never writes.
+  // "none": the embedded copy of a struct member the unit provably never writes;
+  // "rooted": an object a static variable of the unit keeps until the process ends (never
+  // released), so a cycle through it is never garbage, whether the GC sees the member or not.
   std::string value;
   SourceLocation location; // the store or release
   // Set where the stored value is another member of the same object (`self->writenl =
   // self->readnl`): the store holds whatever kind of value that member holds.
   std::string copyOf;
+  // Set where `value` follows what the unit's calls of the storing function pass, and that
+  // function may be called from other units too: its name. Where another unit of the scan calls
+  // it (ExternalCall), the store holds `valueIfCalledElsewhere` instead (BindingLinks.h).
+  std::string onlyCalledHere = {};
+  std::string valueIfCalledElsewhere = {};
   friend bool operator==(const MemberStore &, const MemberStore &) = default;
+};
+
+// A call of a function of the scanned code that this unit does not define (it is declared in a
+// header of the project, outside Python's and pybind11's): what tells whether a function's calls
+// in its own unit are all its calls in the scan.
+struct ExternalCall {
+  std::string callee; // qualified name
+  SourceLocation location; // the first such call in the unit
+  friend bool operator==(const ExternalCall &, const ExternalCall &) = default;
 };
 
 // Something a frontend could not analyse: a file it skipped or read only in part. Reported
@@ -439,6 +455,7 @@ struct FactSet {
   std::vector<SignalOwnership> signalOwnerships;
   std::vector<NativeRelease> nativeReleases;
   std::vector<MemberStore> memberStores;
+  std::vector<ExternalCall> externalCalls;
   std::vector<Notification> notifications;
 
   void append(FactSet &&other);
