@@ -543,12 +543,19 @@ bool mayReleaseParameter(const clang::FunctionDecl &function, unsigned index) {
 
 // One use of a static that keeps its object: tested, compared, assigned to, read for a member,
 // or passed to a call that neither releases nor takes over the reference.
-bool keepsStaticReference(const clang::DeclRefExpr &use, const clang::ASTContext &context) {
+bool keepsStaticReference(const clang::DeclRefExpr &use, const clang::FunctionDecl &function,
+                          const clang::ASTContext &context) {
   const clang::Expr *child = nullptr;
   clang::DynTypedNode at = usingNode(use, context, child);
-  if (const auto *binary = at.get<clang::BinaryOperator>())
-    return binary->isComparisonOp() || binary->isLogicalOp() ||
-           (binary->isAssignmentOp() && binary->getLHS()->IgnoreParenImpCasts() == &use);
+  if (const auto *binary = at.get<clang::BinaryOperator>()) {
+    if (binary->isComparisonOp() || binary->isLogicalOp())
+      return true;
+    // Given a new reference (a call that returns one) or NULL: the static owns what it holds.
+    if (binary->getOpcode() != clang::BO_Assign || binary->getLHS()->IgnoreParenImpCasts() != &use)
+      return false;
+    std::string kind = ValueOrigin(function, nullptr, context, 1).of(binary->getRHS(), 1);
+    return kind != "borrowed";
+  }
   if (const auto *unary = at.get<clang::UnaryOperator>())
     return unary->getOpcode() == clang::UO_LNot;
   if (at.get<clang::IfStmt>() || at.get<clang::MemberExpr>())
@@ -582,14 +589,15 @@ bool isRootedStatic(const clang::VarDecl &variable, const clang::ASTContext &con
   auto &known = unitValueMemo.of(context).rootedStatics;
   if (auto found = known.find(&variable); found != known.end())
     return found->second;
+  known[&variable] = false; // a static given itself proves nothing about itself
   bool rooted = true;
   for (const clang::FunctionDecl *function : unitFunctionDefinitions(context))
     forEachStmt(function->getBody(), [&](const clang::Stmt &node) {
       const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(&node);
       if (rooted && ref && ref->getDecl()->getCanonicalDecl() == variable.getCanonicalDecl())
-        rooted = keepsStaticReference(*ref, context);
+        rooted = keepsStaticReference(*ref, *function, context);
     });
-  known[&variable] = rooted;
+  unitValueMemo.of(context).rootedStatics[&variable] = rooted;
   return rooted;
 }
 
