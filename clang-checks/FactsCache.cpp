@@ -1,6 +1,7 @@
 #include "FactsCache.h"
 
 #include "LoadedObjects.h"
+#include "facts/CacheFiles.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
@@ -89,37 +90,12 @@ bool fromJSON(const Value &value, Entry &out, llvm::json::Path path) {
 }
 
 std::optional<Entry> readEntry(const std::string &file) {
-  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> text = llvm::MemoryBuffer::getFile(file);
-  if (!text)
-    return std::nullopt;
-  llvm::Expected<Value> json = llvm::json::parse((*text)->getBuffer());
-  if (!json) {
-    llvm::consumeError(json.takeError());
-    return std::nullopt;
-  }
+  std::optional<Value> json = readJSONFile(file);
   Entry entry;
   llvm::json::Path::Root root;
-  if (!fromJSON(*json, entry, root))
+  if (!json || !fromJSON(*json, entry, root))
     return std::nullopt;
   return entry;
-}
-
-// Through a temporary file and a rename: parallel scans (pre-commit's batches) may write the
-// same entry at once, and a reader must see a whole entry or none.
-void writeAtomically(const std::string &file, const Value &content) {
-  llvm::Expected<llvm::sys::fs::TempFile> temporary =
-      llvm::sys::fs::TempFile::create(file + ".tmp-%%%%%%");
-  if (!temporary)
-    return llvm::consumeError(temporary.takeError());
-  std::error_code problem;
-  {
-    llvm::raw_fd_ostream out(temporary->FD, /*shouldClose=*/false);
-    out << content;
-    out.flush();
-    problem = out.error();
-    out.clear_error(); // checked here; unchecked, the stream's destructor would abort
-  }
-  llvm::consumeError(problem ? temporary->discard() : temporary->keep(file));
 }
 } // namespace
 
@@ -190,25 +166,8 @@ void FactsCache::store(llvm::StringRef entry, const FactSet &facts,
 
 void FactsCache::prune(llvm::ArrayRef<std::string> used, llvm::sys::TimePoint<> now,
                        std::chrono::hours age) const {
-  if (!enabled())
-    return;
-  std::error_code problem;
-  for (llvm::sys::fs::directory_iterator it(directory, problem), end; it != end && !problem;
-       it.increment(problem)) {
-    llvm::StringRef name = llvm::sys::path::filename(it->path());
-    llvm::sys::fs::file_status status;
-    if (llvm::sys::fs::status(it->path(), status) ||
-        status.type() != llvm::sys::fs::file_type::regular_file)
-      continue;
-    llvm::sys::TimePoint<> written = status.getLastModificationTime();
-    bool stale = false;
-    if (name.contains(".tmp-"))
-      stale = written < now - std::chrono::hours(1);
-    else if (name.consume_back(".json"))
-      stale = written < now - age && !llvm::is_contained(used, name);
-    if (stale)
-      llvm::sys::fs::remove(it->path()); // gone already (another scan pruned it): fine
-  }
+  if (enabled())
+    pruneEntries(directory, used, now, age);
 }
 
 } // namespace capcycle

@@ -131,7 +131,9 @@ FactSet analyzePythonSource(llvm::StringRef path, llvm::StringRef source,
 }
 
 namespace {
-FactSet analyzePythonFile(const std::string &path, const PythonScanOptions &options) {
+// `entry` receives the name of the file's cache entry, where there is a cache.
+FactSet analyzePythonFile(const std::string &path, const PythonScanOptions &options,
+                          std::string &entry) {
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                             /*RequiresNullTerminator=*/false);
   if (!buffer) {
@@ -140,22 +142,33 @@ FactSet analyzePythonFile(const std::string &path, const PythonScanOptions &opti
                                           0, Notification::Level::Error));
     return facts;
   }
-  return analyzePythonSource(path, (*buffer)->getBuffer(), options);
+  llvm::StringRef source = (*buffer)->getBuffer();
+  if (!options.cache || !options.cache->enabled())
+    return analyzePythonSource(path, source, options);
+  entry = options.cache->entryName(path, source, options.maxFileBytes);
+  if (std::optional<FactSet> cached = options.cache->lookup(entry))
+    return std::move(*cached);
+  FactSet facts = analyzePythonSource(path, source, options);
+  options.cache->store(entry, facts);
+  return facts;
 }
 } // namespace
 
 FactSet analyzePythonFiles(const std::vector<std::string> &files,
                            const PythonScanOptions &options) {
   std::vector<FactSet> perFile(files.size());
+  std::vector<std::string> entries(files.size());
   if (options.jobs <= 1 || files.size() <= 1) {
     for (size_t i = 0; i < files.size(); ++i)
-      perFile[i] = analyzePythonFile(files[i], options);
+      perFile[i] = analyzePythonFile(files[i], options, entries[i]);
   } else {
     llvm::DefaultThreadPool pool(llvm::hardware_concurrency(options.jobs));
     for (size_t i = 0; i < files.size(); ++i)
-      pool.async([&, i] { perFile[i] = analyzePythonFile(files[i], options); });
+      pool.async([&, i] { perFile[i] = analyzePythonFile(files[i], options, entries[i]); });
     pool.wait();
   }
+  if (options.cache)
+    options.cache->prune(entries, std::chrono::system_clock::now());
   FactSet facts;
   for (FactSet &file : perFile)
     facts.append(std::move(file));

@@ -4,6 +4,7 @@
 // the rules or the reporters.
 #pragma once
 
+#include "PythonFactsCache.h"
 #include "facts/Facts.h"
 
 #include <string>
@@ -16,6 +17,8 @@ struct PythonScanOptions {
   // Larger files are reported and skipped: generated code of this size holds no hand-written
   // callbacks, and a linter that stalls on one file fails the whole pre-commit run.
   uint64_t maxFileBytes = 32ull << 20;
+  // Per-file facts are read from and written to this cache (PythonFactsCache.h); null: none.
+  const PythonFactsCache *cache = nullptr;
 };
 
 // Facts for one file's source text (the file is read by the caller; `path` names it in

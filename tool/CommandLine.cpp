@@ -12,8 +12,8 @@ usage:
                  [--config FILE | --no-config] [--select IDS] [--ignore IDS]
                  [--models FILE] [--baseline FILE] [--fail-on LEVEL] [--exit-zero]
                  [--quiet] [--statistics] [--warn-unused-ignores] [--drop-suppressed]
-                 [-j N] [--no-cache] [-- CLANG_FLAGS...]
-  capcycle facts [PATH...] [-p BUILD_DIR] [-o FILE] [-j N] [--no-cache]
+                 [-j N] [--no-cache] [--cache-dir DIR] [-- CLANG_FLAGS...]
+  capcycle facts [PATH...] [-p BUILD_DIR] [-o FILE] [-j N] [--no-cache] [--cache-dir DIR]
                  [--config FILE | --no-config] [-- CLANG_FLAGS...]
   capcycle models [PATH...] [-p BUILD_DIR] [--format text|json] [--config FILE | --no-config]
                  [--models FILE] [--models-dir D] [-j N] [--no-cache] [-- CLANG_FLAGS...]
@@ -30,7 +30,10 @@ PATH          .py files and directories (searched for .py files), C++ files (.cp
               analysed, as context for the PATHs (default: compile-database in the
               configuration); their facts are kept in BUILD_DIR/capcycle-cache/ and a
               unit is parsed again only when a file it read changed
---no-cache    parse every C++ unit; neither read nor write BUILD_DIR/capcycle-cache/
+--no-cache    parse every file and unit; read and write no cache (neither
+              BUILD_DIR/capcycle-cache/ nor the Python facts cache)
+--cache-dir D keep the Python files' facts in D (also: $CAPCYCLE_CACHE_DIR; default:
+              none); a file is parsed again only when its content changed
 -- FLAGS      compile flags for C++ files given as PATH (like clang-tidy)
 --format      output format: text (gcc style, default), sarif (SARIF 2.1.0), json
 -o FILE       write the report to FILE instead of standard output: a regular file is
@@ -146,6 +149,9 @@ private:
       return withValue(arg, "-j", [&](llvm::StringRef v) { return jobs(v); });
     if (scanning && arg == "--no-cache")
       return out.noCache = true, ok();
+    if (scanning && is(arg, "--cache-dir"))
+      return withValue(arg, "--cache-dir",
+                       [&](llvm::StringRef v) { return out.cacheDir = v.str(), ok(); });
     if (out.command == Command::Scan && is(arg, "--select"))
       return withValue(arg, "--select",
                        [&](llvm::StringRef v) { return append(out.select, v), ok(); });

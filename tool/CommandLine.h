@@ -37,7 +37,8 @@ struct CommandLine {
   bool dropSuppressed = false;         // --drop-suppressed: leave them out of SARIF too
   std::string baselineFile;            // --baseline: report only findings not in this report
   std::optional<Level> failOn;         // --fail-on: lowest level that makes the exit status 1
-  bool noCache = false;                // --no-cache: parse every C++ unit, keep no facts
+  bool noCache = false;                // --no-cache: parse every file and unit, keep no facts
+  std::string cacheDir;                // --cache-dir: the Python facts cache's directory
 };
 
 llvm::Expected<CommandLine> parseCommandLine(const std::vector<std::string> &args);
