@@ -382,7 +382,9 @@ private:
   // A local takes the origin of what it is given; a parameter is borrowed; either is owned once
   // the function INCREFs it.
   std::string ofVariableOnce(const clang::VarDecl &variable, int depth) const {
-    if (const auto *parameter = llvm::dyn_cast<clang::ParmVarDecl>(&variable)) {
+    // What a caller passes is what the parameter holds only while the body never writes it.
+    if (const auto *parameter = llvm::dyn_cast<clang::ParmVarDecl>(&variable);
+        parameter && !writtenInBody(*parameter)) {
       if (std::optional<std::string> passed = passedIn(*parameter, depth))
         return *passed;
       if (std::optional<std::string> passed = passedByEveryCaller(*parameter, depth))
@@ -449,11 +451,25 @@ private:
     return std::nullopt;
   }
 
+  // Assigned, or handed by address (`PyArg_ParseTuple(args, "|O", &callback)`).
+  bool writtenInBody(const clang::ParmVarDecl &parameter) const {
+    bool written = false;
+    forEachStmt(function.getBody(), [&](const clang::Stmt &node) {
+      if (const auto *assignment = llvm::dyn_cast<clang::BinaryOperator>(&node))
+        written |= assignment->isAssignmentOp() && namesVariable(plain(assignment->getLHS()), parameter);
+      if (const auto *address = llvm::dyn_cast<clang::UnaryOperator>(&node))
+        written |= address->getOpcode() == clang::UO_AddrOf &&
+                   namesVariable(plain(address->getSubExpr()), parameter);
+    });
+    return written;
+  }
+
   // What every call of the storing function in the unit passes for `parameter`, where each is
   // NULL, atomic or rooted (a static's object that is never released).
   std::optional<std::string> passedByEveryCaller(const clang::ParmVarDecl &parameter,
                                                  int depth) const {
-    if (!followCallers || depth > 2)
+    // C++ units keep functions in namespaces and classes that the unit's walks do not read.
+    if (!followCallers || depth > 2 || context.getLangOpts().CPlusPlus)
       return std::nullopt;
     const UnitCalls &calls = unitValueMemo.of(context).calls();
     int index = -1;
@@ -512,7 +528,11 @@ private:
 
 // Calls that take over the reference they are given.
 bool stealsReference(llvm::StringRef name) {
-  return isDecref(name) || name.contains("Steal") || name == "PyModule_AddObject" ||
+  // The formatting builders and callers take an "N" argument over.
+  return isDecref(name) || name.contains("Steal") || name.contains("BuildValue") ||
+         name.contains("CallFunction") || name.contains("CallMethod") ||
+         name.starts_with("PyException_Set") || name == "PyErr_Restore" ||
+         name == "PyErr_SetRaisedException" || name == "PyModule_AddObject" ||
          name == "PyModule_Add" || name == "PyTuple_SetItem" || name == "PyList_SetItem" ||
          name == "PyTuple_SET_ITEM" || name == "PyList_SET_ITEM" || name == "_PyTuple_SET_ITEM" ||
          name == "PyCell_Set" || name == "PyStructSequence_SetItem";
@@ -526,10 +546,18 @@ bool mayReleaseParameter(const clang::FunctionDecl &function, unsigned index) {
     return true;
   const clang::ParmVarDecl *parameter = body->getParamDecl(index);
   bool releases = false;
+  const clang::SourceManager &sources = body->getASTContext().getSourceManager();
   forEachStmt(body->getBody(), [&](const clang::Stmt &node) {
-    if (const auto *call = llvm::dyn_cast<clang::CallExpr>(&node))
+    // Handed on to anything but CPython's own API (which says where it takes a reference):
+    // the release may be further in.
+    if (const auto *call = llvm::dyn_cast<clang::CallExpr>(&node)) {
+      const clang::FunctionDecl *callee = call->getDirectCallee();
+      bool api = callee && (sources.isInSystemHeader(callee->getLocation()) ||
+                            isInBindingLibrary(callee->getLocation(), sources));
       for (const clang::Expr *argument : call->arguments())
-        releases |= stealsReference(calleeName(*call)) && variableNamed(argument) == parameter;
+        releases |= (stealsReference(calleeName(*call)) || !api) &&
+                    variableNamed(argument) == parameter;
+    }
     if (const auto *declaration = llvm::dyn_cast<clang::DeclStmt>(&node))
       for (const clang::Decl *decl : declaration->decls())
         if (const auto *local = llvm::dyn_cast<clang::VarDecl>(decl))
@@ -567,10 +595,11 @@ bool keepsStaticReference(const clang::DeclRefExpr &use, const clang::FunctionDe
   if (stealsReference(name))
     return false;
   const clang::FunctionDecl *callee = call->getDirectCallee();
-  const clang::FunctionDecl *body = nullptr;
-  if (!callee || !callee->hasBody(body) ||
-      context.getSourceManager().isInSystemHeader(body->getLocation()) ||
-      isInBindingLibrary(body->getLocation(), context.getSourceManager()))
+  if (!callee)
+    return false;
+  const clang::SourceManager &sources = context.getSourceManager();
+  if (sources.isInSystemHeader(callee->getLocation()) ||
+      isInBindingLibrary(callee->getLocation(), sources))
     return true; // CPython's API takes no reference except where it says so (above)
   for (unsigned index = 0; index < call->getNumArgs(); ++index)
     if (call->getArg(index) == child)
@@ -583,7 +612,7 @@ bool keepsStaticReference(const clang::DeclRefExpr &use, const clang::FunctionDe
 // it holds lives until the process ends, so a cycle through it is rooted whether the GC sees
 // it or not.
 bool isRootedStatic(const clang::VarDecl &variable, const clang::ASTContext &context) {
-  if (variable.hasLocalStorage() || variable.isExternallyVisible() ||
+  if (context.getLangOpts().CPlusPlus || variable.hasLocalStorage() || variable.isExternallyVisible() ||
       !variable.getType()->isPointerType())
     return false;
   auto &known = unitValueMemo.of(context).rootedStatics;
@@ -1046,6 +1075,9 @@ void MemberStoreCollector::registerMatchers(MatchFinder &finder) {
                         .bind("store"),
                     this);
   finder.addMatcher(callExpr(unless(isExpansionInSystemHeader()), inFunction).bind("call"), this);
+  finder.addMatcher(
+      declRefExpr(to(functionDecl()), unless(isExpansionInSystemHeader())).bind("functionRef"),
+      this);
   finder.addMatcher(explicitCastExpr(unless(isExpansionInSystemHeader())).bind("view"), this);
   finder.addMatcher(
       varDecl(hasInitializer(ignoringParenCasts(unaryOperator(
@@ -1113,10 +1145,11 @@ void MemberStoreCollector::run(const MatchFinder::MatchResult &result) {
         result);
     return;
   }
+  if (const auto *reference = result.Nodes.getNodeAs<clang::DeclRefExpr>("functionRef"))
+    return noteExternalCall(*reference, result);
   const auto *call = result.Nodes.getNodeAs<clang::CallExpr>("call");
   if (!call || !function)
     return;
-  noteExternalCall(*call, result);
   llvm::StringRef name = calleeName(*call);
   if (isDecref(name) && call->getNumArgs() == 1) {
     if (const clang::MemberExpr *member = releasedMember(call->getArg(0)))
@@ -1147,9 +1180,9 @@ void MemberStoreCollector::run(const MatchFinder::MatchResult &result) {
   }
 }
 
-void MemberStoreCollector::noteExternalCall(const clang::CallExpr &call,
+void MemberStoreCollector::noteExternalCall(const clang::DeclRefExpr &reference,
                                             const MatchFinder::MatchResult &result) {
-  const clang::FunctionDecl *callee = call.getDirectCallee();
+  const auto *callee = llvm::dyn_cast<clang::FunctionDecl>(reference.getDecl());
   if (!callee || !callee->isExternallyVisible() || callee->isDefined() ||
       result.SourceManager->isInSystemHeader(callee->getLocation()) ||
       isInBindingLibrary(callee->getLocation(), *result.SourceManager))
@@ -1158,7 +1191,7 @@ void MemberStoreCollector::noteExternalCall(const clang::CallExpr &call,
   if (llvm::any_of(externalCalls, [&](const ExternalCall &known) { return known.callee == name; }))
     return;
   std::optional<SourceLocation> location =
-      factRange(call.getSourceRange(), *result.SourceManager, result.Context->getLangOpts(), paths);
+      factRange(reference.getSourceRange(), *result.SourceManager, result.Context->getLangOpts(), paths);
   externalCalls.push_back({std::move(name), location.value_or(SourceLocation{})});
 }
 

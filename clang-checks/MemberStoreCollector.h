@@ -66,8 +66,9 @@ private:
   // member: "pinned".
   void markSelfPinnedStores();
 
-  // A call of a function of the project that this unit does not define.
-  void noteExternalCall(const clang::CallExpr &call,
+  // A call of (or any other reference to: a function pointer) a function of the project that
+  // this unit does not define.
+  void noteExternalCall(const clang::DeclRefExpr &reference,
                         const clang::ast_matchers::MatchFinder::MatchResult &result);
 
   TranslationUnitPaths paths;

@@ -107,8 +107,9 @@ public:
   // Follows a store `offset` bits into what parameter `index` of `function` points to.
   bool throughParameter(const clang::FunctionDecl &function, int index, uint64_t offset,
                         std::vector<CallStep> &steps, int depth) {
+    // A budget of calls followed, so that wide call trees cost little: past it, no claim.
     if (depth > MaxDepth || index < 0 || function.isExternallyVisible() ||
-        !unitCalls.calledOnlyDirectly(function))
+        !unitCalls.calledOnlyDirectly(function) || --budget < 0)
       return false;
     const clang::RecordDecl *expected = pointeeRecordOf(function.getParamDecl(index)->getType());
     // Never called: the store lands nowhere.
@@ -128,6 +129,7 @@ public:
   std::vector<OutParameterLanding> landings;
 
 private:
+  int budget = 256;
   // A pointer to a struct of type `expected`: a cast to it (a view of another struct) is not
   // followed.
   bool throughArgument(const clang::Expr &argument, const clang::RecordDecl *expected,
@@ -286,9 +288,47 @@ private:
     const auto *call = parents.empty() ? nullptr : parents[0].get<clang::CallExpr>();
     const clang::FunctionDecl *callee = call ? call->getDirectCallee() : nullptr;
     const clang::FunctionDecl *body = nullptr;
-    return callee && callee->hasBody(body) &&
-           !context.getSourceManager().isInSystemHeader(body->getLocation()) &&
-           call->getCallee()->IgnoreParenImpCasts() != child;
+    if (!callee || !callee->hasBody(body) ||
+        context.getSourceManager().isInSystemHeader(body->getLocation()))
+      return false;
+    for (unsigned index = 0; index < call->getNumArgs() && index < body->getNumParams(); ++index)
+      if (call->getArg(index) == child && !usedOnlyForItsMembers(*body, *body->getParamDecl(index)))
+        return false;
+    return true;
+  }
+
+  // `p->field` only: the callee fills or reads the struct in place, and copies it nowhere.
+  bool usedOnlyForItsMembers(const clang::FunctionDecl &function,
+                             const clang::ParmVarDecl &parameter) const {
+    bool only = true;
+    forEachStmt(function.getBody(), [&](const clang::Stmt &node) {
+      const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(&node);
+      if (!only || !ref || ref->getDecl() != &parameter)
+        return;
+      clang::DynTypedNodeList parents = context.getParents(*ref);
+      const clang::Expr *child = ref;
+      while (!parents.empty() && parents[0].get<clang::ImplicitCastExpr>()) {
+        child = parents[0].get<clang::ImplicitCastExpr>();
+        parents = context.getParents(*child);
+      }
+      if (parents.empty()) {
+        only = false;
+        return;
+      }
+      // A NULL test: `if (ttinfo != NULL)`.
+      if (const auto *binary = parents[0].get<clang::BinaryOperator>();
+          binary && binary->isComparisonOp())
+        return;
+      if (const auto *unary = parents[0].get<clang::UnaryOperator>();
+          unary && unary->getOpcode() == clang::UO_LNot)
+        return;
+      if (parents[0].get<clang::IfStmt>())
+        return;
+      const auto *member = parents[0].get<clang::MemberExpr>();
+      only = member && member->isArrow() && member->getBase() == child &&
+             !member->getType()->isRecordType();
+    });
+    return only;
   }
 
   clang::ASTContext &context;
@@ -303,6 +343,8 @@ private:
 std::optional<std::vector<OutParameterLanding>>
 OutParameterLandings::through(const clang::FunctionDecl &helper, const clang::ParmVarDecl &pointer,
                               uint64_t offsetInPointee) const {
+  if (context.getLangOpts().CPlusPlus)
+    return std::nullopt; // functions in namespaces and classes are not in the unit's walks
   LandingSearch search(context, unitCalls, stores->storedInto, stores->memberAddressTaken,
                        stores->copiedWhole);
   std::vector<CallStep> steps;

@@ -211,18 +211,17 @@ private:
     if (!call)
       return false;
     llvm::StringRef name = calleeName(*call);
-    return allocatesFrom(*call, type) || name == "PyType_Ready" || onlyLooksOrFrees(name) ||
-           name == "_PyObject_New" || name == "_PyObject_GC_New" ||
-           name == "_PyObject_NewVar" || name == "_PyObject_GC_NewVar" ||
-           (llvm::isa<clang::MemberExpr>(plain(call->getCallee())));
+    return allocatesFrom(*call, type) || name == "PyType_Ready" || onlyLooksOrFrees(name);
   }
 
   // One use of an expression that may be an instance.
   bool instanceUseStaysInC(const clang::Expr &use, const clang::FunctionDecl &function) {
     const clang::Expr *child = nullptr;
     clang::DynTypedNode at = user(use, child);
+    // A member read or written; a struct-valued one (`&holder->ob_base`) is the object again.
     if (const auto *member = at.get<clang::MemberExpr>())
-      return member->getBase() == child;
+      return member->getBase() == child && !member->getType()->isRecordType() &&
+             !member->getType()->isArrayType();
     if (const auto *unary = at.get<clang::UnaryOperator>())
       return unary->getOpcode() == clang::UO_LNot;
     if (const auto *binary = at.get<clang::BinaryOperator>()) {
@@ -258,8 +257,10 @@ private:
       return true;
     if (const auto *slot = llvm::dyn_cast<clang::MemberExpr>(plain(call.getCallee())))
       return slot->getMemberDecl()->getName() == "tp_free";
-    if (returnsItsArgument(name))
-      return instanceUseStaysInC(call, *enclosingFunction(call));
+    if (returnsItsArgument(name)) {
+      const clang::FunctionDecl *function = enclosingFunction(call);
+      return function && instanceUseStaysInC(call, *function);
+    }
     // Stored as a value of the thread state's dict.
     if (writesDict(name) && call.getNumArgs() == 3 && call.getArg(2) == argument)
       return isRootDict(*call.getArg(0));
@@ -365,9 +366,24 @@ private:
 
 } // namespace
 
+// Whether the type's initializer names another type object (a tp_base): a static type with a
+// base other than object inherits its tp_new, and `Base.__subclasses__()` hands it to Python.
+bool namesABase(const clang::VarDecl &typeObject) {
+  bool named = false;
+  forEachStmt(typeObject.getInit(), [&](const clang::Stmt &node) {
+    const clang::VarDecl *variable = variableNamed(llvm::dyn_cast<clang::Expr>(&node));
+    named = named || (variable && variable != &typeObject &&
+                      variable->getType().getAsString().ends_with("PyTypeObject"));
+  });
+  return named;
+}
+
 bool instancesStayInC(const clang::VarDecl &typeObject, const clang::FunctionDecl *dealloc,
                       clang::ASTContext &context) {
-  if (typeObject.isExternallyVisible() || !typeObject.getType().getAsString().ends_with("PyTypeObject"))
+  // C++ units hide functions in namespaces and classes, which the walks over the unit's
+  // functions (unitFunctionDefinitions) do not read: no claim there.
+  if (context.getLangOpts().CPlusPlus || typeObject.isExternallyVisible() ||
+      !typeObject.getType().getAsString().ends_with("PyTypeObject") || namesABase(typeObject))
     return false;
   return InstanceFlow(typeObject, context).staysInC(dealloc);
 }

@@ -5,9 +5,14 @@
 namespace capcycle {
 
 const BoundType *boundTypeOf(const FactSet &facts, const std::string &cppType) {
-  if (llvm::any_of(facts.gcSupport, [&](const GcSupport &gc) {
-        return gc.cppType == cppType && gc.instancesStayInC;
-      }))
+  // Only where every type made from that struct (in every unit) keeps its instances in C.
+  bool described = false, private_ = true;
+  for (const GcSupport &gc : facts.gcSupport)
+    if (gc.cppType == cppType) {
+      described = true;
+      private_ = private_ && gc.instancesStayInC;
+    }
+  if (described && private_)
     return nullptr;
   auto it = llvm::find_if(facts.boundTypes,
                           [&](const BoundType &type) { return type.cppType == cppType; });

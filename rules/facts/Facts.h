@@ -418,9 +418,10 @@ struct MemberStore {
   friend bool operator==(const MemberStore &, const MemberStore &) = default;
 };
 
-// A call of a function of the scanned code that this unit does not define (it is declared in a
-// header of the project, outside Python's and pybind11's): what tells whether a function's calls
-// in its own unit are all its calls in the scan.
+// A call of (or another reference to, such as a function pointer) a function of the scanned code
+// that this unit does not define (it is declared in a header of the project, outside Python's
+// and pybind11's): what tells whether a function's calls in its own unit are all its calls in
+// the scan.
 struct ExternalCall {
   std::string callee; // qualified name
   SourceLocation location; // the first such call in the unit
