@@ -4,6 +4,7 @@
 #include "PythonHeldTypes.h"
 
 #include "clang/AST/ASTContext.h"
+#include "clang/AST/ParentMapContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/Expr.h"
 #include "clang/AST/ExprCXX.h"
@@ -20,6 +21,20 @@ namespace capcycle {
 const clang::VarDecl *variableNamed(const clang::Expr *expr) {
   const auto *ref = expr ? llvm::dyn_cast<clang::DeclRefExpr>(expr->IgnoreParenCasts()) : nullptr;
   return ref ? llvm::dyn_cast<clang::VarDecl>(ref->getDecl()) : nullptr;
+}
+
+clang::DynTypedNode usingNode(const clang::Expr &use, const clang::ASTContext &context,
+                              const clang::Expr *&child) {
+  auto &mutableContext = const_cast<clang::ASTContext &>(context);
+  child = &use;
+  auto parents = mutableContext.getParents(*child);
+  while (!parents.empty() && parents[0].get<clang::Expr>() &&
+         (llvm::isa<clang::ParenExpr>(parents[0].get<clang::Expr>()) ||
+          llvm::isa<clang::CastExpr>(parents[0].get<clang::Expr>()))) {
+    child = parents[0].get<clang::Expr>();
+    parents = mutableContext.getParents(*child);
+  }
+  return parents.empty() ? clang::DynTypedNode() : parents[0];
 }
 
 void forEachStmt(const clang::Stmt *stmt, const std::function<void(const clang::Stmt &)> &visit) {

@@ -3,6 +3,7 @@
 // different functions (a C-API tp_traverse and a pybind11 custom_type_setup traverse).
 #pragma once
 
+#include "clang/AST/ASTTypeTraits.h"
 #include "clang/AST/Stmt.h"
 #include "llvm/Support/Casting.h"
 
@@ -28,6 +29,11 @@ std::vector<const clang::FunctionDecl *> unitFunctionDefinitions(const clang::AS
 
 // The variable an expression names, through parentheses and casts (`(PyObject *)v`), or nullptr.
 const clang::VarDecl *variableNamed(const clang::Expr *expr);
+
+// The node the expression `use` is part of, past parentheses and casts (`_PyObject_CAST(v)`);
+// `child` is set to the last expression passed on the way up (a direct child of that node).
+clang::DynTypedNode usingNode(const clang::Expr &use, const clang::ASTContext &context,
+                              const clang::Expr *&child);
 
 // Calls `visit` on `stmt` and every statement and expression below it, parents first.
 void forEachStmt(const clang::Stmt *stmt, const std::function<void(const clang::Stmt &)> &visit);

@@ -221,21 +221,6 @@ bool holdsOnlyAtomics(const clang::FieldDecl &field, const clang::ASTContext &co
 
 bool isRootedStatic(const clang::VarDecl &variable, const clang::ASTContext &context);
 
-// The expression `use` is part of, past parentheses and casts (`_PyObject_CAST(v)`).
-clang::DynTypedNode usingNode(const clang::Expr &use, const clang::ASTContext &context,
-                              const clang::Expr *&child) {
-  auto &mutableContext = const_cast<clang::ASTContext &>(context);
-  child = &use;
-  auto parents = mutableContext.getParents(*child);
-  while (!parents.empty() && parents[0].get<clang::Expr>() &&
-         (llvm::isa<clang::ParenExpr>(parents[0].get<clang::Expr>()) ||
-          llvm::isa<clang::CastExpr>(parents[0].get<clang::Expr>()))) {
-    child = parents[0].get<clang::Expr>();
-    parents = mutableContext.getParents(*child);
-  }
-  return parents.empty() ? clang::DynTypedNode() : parents[0];
-}
-
 std::optional<std::string> storedThrough(const clang::FunctionDecl &callee,
                                          const clang::ParmVarDecl &pointer,
                                          const clang::ASTContext &context);

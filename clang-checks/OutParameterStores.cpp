@@ -277,15 +277,8 @@ private:
   }
 
   bool addressHandedToUnitFunction(const clang::UnaryOperator &address) const {
-    const clang::Expr *child = &address;
-    clang::DynTypedNodeList parents = context.getParents(*child);
-    while (!parents.empty() && parents[0].get<clang::Expr>() &&
-           (llvm::isa<clang::CastExpr>(parents[0].get<clang::Expr>()) ||
-            llvm::isa<clang::ParenExpr>(parents[0].get<clang::Expr>()))) {
-      child = parents[0].get<clang::Expr>();
-      parents = context.getParents(*child);
-    }
-    const auto *call = parents.empty() ? nullptr : parents[0].get<clang::CallExpr>();
+    const clang::Expr *child = nullptr;
+    const auto *call = usingNode(address, context, child).get<clang::CallExpr>();
     const clang::FunctionDecl *callee = call ? call->getDirectCallee() : nullptr;
     const clang::FunctionDecl *body = nullptr;
     if (!callee || !callee->hasBody(body) ||

@@ -180,18 +180,8 @@ private:
     return assignment && assignment->isAssignmentOp() && assignment->getLHS() == &ref;
   }
 
-  // The node `use` is part of, past parentheses and casts; `child` is the last expression
-  // passed on the way up.
   clang::DynTypedNode user(const clang::Expr &use, const clang::Expr *&child) const {
-    child = &use;
-    auto parents = context.getParents(*child);
-    while (!parents.empty() && parents[0].get<clang::Expr>() &&
-           (llvm::isa<clang::ParenExpr>(parents[0].get<clang::Expr>()) ||
-            llvm::isa<clang::CastExpr>(parents[0].get<clang::Expr>()))) {
-      child = parents[0].get<clang::Expr>();
-      parents = context.getParents(*child);
-    }
-    return parents.empty() ? clang::DynTypedNode() : parents[0];
+    return usingNode(use, context, child);
   }
 
   // `&Type` only in allocations, PyType_Ready, comparisons and type checks.
