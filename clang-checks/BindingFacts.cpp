@@ -1,6 +1,7 @@
 #include "BindingFacts.h"
 
 #include "BindingLinks.h"
+#include "BodySkippingAction.h"
 #include "BoundMemberCollector.h"
 #include "BoundTypeCollector.h"
 #include "CPythonTypeCollector.h"
@@ -32,6 +33,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <exception>
 #include <memory>
 #include <set>
@@ -295,8 +297,9 @@ UnitAnalysis analyzeTranslationUnit(const TranslationUnitJob &job,
   callableStores.registerMatchers(finder);
   nativeReleases.registerMatchers(finder);
   memberStores.registerMatchers(finder);
+  const char *fullParse = std::getenv("CAPCYCLE_PARSE_ALL_BODIES");
   std::unique_ptr<clang::tooling::FrontendActionFactory> action =
-      clang::tooling::newFrontendActionFactory(&finder);
+      bodySkippingActionFactory(finder, !fullParse || llvm::StringRef(fullParse) != "1");
   llvm::IntrusiveRefCntPtr<clang::FileManager> files = filesSeenFrom(job.command.Directory);
   FirstErrorRecorder diagnostics(job.paths);
   clang::tooling::ToolInvocation invocation(std::move(arguments), action.get(), files.get(),

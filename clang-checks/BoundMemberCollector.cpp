@@ -153,15 +153,25 @@ void BoundMemberCollector::recordConstructor(const MatchFinder::MatchResult &res
     constructor = factoryFunction(*call->getArg(0));
   else if (boundClass && boundClass->hasDefinition())
     constructor = constructorFor(*initializer, *boundClass);
+  // `py::init<>()` of a class whose default constructor is implicit: Clang declares that
+  // constructor only where something needs it, such as pybind11's `new T()`, whose body is not
+  // parsed (BodySkippingAction.h). Named as functionIdentity names it.
+  std::string implicitDefault;
+  if (!constructor && boundClass && boundClass->hasDefinition() &&
+      initializer->getName() == "constructor" && initializer->getTemplateArgs().size() == 1 &&
+      initializer->getTemplateArgs()[0].pack_size() == 0 &&
+      boundClass->needsImplicitDefaultConstructor())
+    implicitDefault = factTypeName(*boundClass) + "::" + boundClass->getName().str() + "()";
   std::optional<SourceLocation> location = factRange(
       call->getArg(0)->getSourceRange(), *result.SourceManager, result.Context->getLangOpts(), paths);
-  if (!constructor || !location)
+  if ((!constructor && implicitDefault.empty()) || !location)
     return;
   BoundMember member;
   member.cppType = boundClassOf(*pybindClass, *result.Context);
   member.pythonName = "__init__";
   member.kind = "constructor";
-  member.cppFunction = functionIdentity(*constructor, *result.SourceManager, paths);
+  member.cppFunction = constructor ? functionIdentity(*constructor, *result.SourceManager, paths)
+                                   : implicitDefault;
   member.argumentNames = argumentNames(*call);
   member.location = *location;
   if (!member.cppType.empty() && std::find(out.begin(), out.end(), member) == out.end())

@@ -1168,7 +1168,7 @@ void MemberStoreCollector::run(const MatchFinder::MatchResult &result) {
 void MemberStoreCollector::noteExternalCall(const clang::DeclRefExpr &reference,
                                             const MatchFinder::MatchResult &result) {
   const auto *callee = llvm::dyn_cast<clang::FunctionDecl>(reference.getDecl());
-  if (!callee || !callee->isExternallyVisible() || callee->isDefined() ||
+  if (!callee || callee->getBuiltinID() != 0 || !callee->isExternallyVisible() || callee->isDefined() ||
       result.SourceManager->isInSystemHeader(callee->getLocation()) ||
       isInBindingLibrary(callee->getLocation(), *result.SourceManager))
     return;
