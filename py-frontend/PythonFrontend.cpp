@@ -13,6 +13,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/ThreadPool.h"
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 
@@ -85,6 +86,92 @@ struct ParserDeleter {
 struct TreeDeleter {
   void operator()(TSTree *tree) const { ts_tree_delete(tree); }
 };
+using Tree = std::unique_ptr<TSTree, TreeDeleter>;
+
+// What lies inside brackets outside strings: newlines, which Python ignores there (and so the
+// indentation of the line after them) although tree-sitter-python 0.23.6 rejects a
+// continuation line dedented below its block (`m = (a +\n b)` in a def), and comments.
+struct BracketedText {
+  std::vector<uint32_t> newlines;
+  std::vector<std::pair<size_t, size_t>> comments; // [begin, end)
+};
+
+BracketedText bracketedText(llvm::StringRef source) {
+  BracketedText found;
+  std::vector<uint32_t> &newlines = found.newlines;
+  int depth = 0;
+  for (size_t i = 0; i < source.size(); ++i) {
+    char c = source[i];
+    if (c == '#') {
+      size_t end = std::min(source.find('\n', i), source.size());
+      if (depth > 0)
+        found.comments.push_back({i, end});
+      i = end - 1; // the newline is read next
+      continue;
+    }
+    if (c == '\'' || c == '"') {
+      bool triple = source.substr(i, 3) == std::string(3, c);
+      size_t j = i + (triple ? 3 : 1);
+      for (; j < source.size(); ++j) {
+        if (source[j] == '\\') {
+          ++j;
+          continue;
+        }
+        if (source[j] == '\n' && !triple)
+          break; // an unterminated string: the parser says so
+        if (source[j] == c && (!triple || source.substr(j, 3) == std::string(3, c))) {
+          j += triple ? 2 : 0;
+          break;
+        }
+      }
+      i = j;
+      continue;
+    }
+    if (c == '(' || c == '[' || c == '{')
+      ++depth;
+    else if ((c == ')' || c == ']' || c == '}') && depth > 0)
+      --depth;
+    else if (c == '\n' && depth > 0)
+      newlines.push_back(static_cast<uint32_t>(i));
+  }
+  return found;
+}
+
+// The row and byte column of `offset` in `text`.
+TSPoint pointAt(llvm::StringRef text, uint32_t offset) {
+  llvm::StringRef before = text.take_front(offset);
+  size_t lineStart = before.rfind('\n');
+  uint32_t row = static_cast<uint32_t>(before.count('\n'));
+  uint32_t column = offset - (lineStart == llvm::StringRef::npos ? 0 : lineStart + 1);
+  return {row, column};
+}
+
+// Parses again with the bracketed newlines and comments read as spaces, where the file did not
+// parse; then tells the tree those spaces were newlines (ts_tree_edit, last first), so every
+// node's line and column are the file's own (comments are read from the file's text, not the
+// tree). Null where the file still does not parse.
+Tree parseJoiningBracketedLines(TSParser *parser, llvm::StringRef source) {
+  BracketedText bracketed = bracketedText(source);
+  const std::vector<uint32_t> &newlines = bracketed.newlines;
+  if (newlines.empty())
+    return nullptr;
+  std::string joined = source.str();
+  for (auto [begin, end] : bracketed.comments)
+    std::fill(joined.begin() + begin, joined.begin() + end, ' ');
+  for (uint32_t at : newlines)
+    joined[at] = ' ';
+  Tree tree(ts_parser_parse_string(parser, nullptr, joined.data(), joined.size()));
+  if (!tree || ts_node_has_error(ts_tree_root_node(tree.get())))
+    return nullptr;
+  for (auto at = newlines.rbegin(); at != newlines.rend(); ++at) {
+    TSPoint start = pointAt(joined, *at);
+    TSInputEdit edit{*at, *at + 1, *at + 1, start, {start.row, start.column + 1},
+                     {start.row + 1, 0}};
+    ts_tree_edit(tree.get(), &edit);
+    joined[*at] = '\n';
+  }
+  return tree;
+}
 
 } // namespace
 
@@ -111,6 +198,11 @@ FactSet analyzePythonSource(llvm::StringRef path, llvm::StringRef source,
     return facts;
   }
   TSNode root = ts_tree_root_node(tree.get());
+  if (ts_node_has_error(root))
+    if (Tree joined = parseJoiningBracketedLines(parser.get(), source)) {
+      tree = std::move(joined);
+      root = ts_tree_root_node(tree.get());
+    }
   if (ts_node_has_error(root)) {
     // A tree with errors yields guesses, and guesses are not findings.
     facts.notifications.push_back(syntaxError(path, root));

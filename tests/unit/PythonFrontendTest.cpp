@@ -269,6 +269,26 @@ TEST(PythonFrontend, SyntaxErrorIsANotificationNotFacts) {
   EXPECT_NE(facts.notifications[0].message.find("syntax error"), std::string::npos);
 }
 
+// CPython ignores indentation inside brackets; tree-sitter-python 0.23.6 rejects a continuation
+// line dedented below its block. Such a file is analysed, at its own lines and columns.
+TEST(PythonFrontend, DedentedContinuationLinesInsideBracketsAreValid) {
+  FactSet facts = analyze("def f(r):\n"
+                          "    total = (1 +\n"
+                          " 2)  # a comment\n"
+                          "    r.sig.connect(\n"
+                          " lambda: r)\n");
+  EXPECT_TRUE(facts.notifications.empty());
+  ASSERT_EQ(facts.callbackRegistrations.size(), 1u);
+  EXPECT_EQ(facts.callbackRegistrations[0].site.line, 4u);
+  EXPECT_EQ(facts.callbackRegistrations[0].site.column, 5u);
+  EXPECT_EQ(facts.callbackRegistrations[0].callbackDefinition.line, 5u);
+  EXPECT_EQ(facts.callbackRegistrations[0].callbackDefinition.column, 2u);
+  // A real error inside brackets is still one, at its line.
+  FactSet broken = analyze("def f(r):\n    total = (1 +\n 2 2)\n");
+  ASSERT_EQ(broken.notifications.size(), 1u);
+  EXPECT_NE(broken.notifications[0].message.find("syntax error"), std::string::npos);
+}
+
 TEST(PythonFrontend, BinaryAndNonUtf8AreNotifications) {
   FactSet binary = analyze(llvm::StringRef("\x7f" "ELF\0\0\0", 7));
   ASSERT_EQ(binary.notifications.size(), 1u);
