@@ -2,6 +2,7 @@
 
 #include "FunctionBodyWalks.h"
 #include "ReferenceCalls.h"
+#include "UnitCalls.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
@@ -80,26 +81,16 @@ class InstanceFlow {
 public:
   InstanceFlow(const clang::VarDecl &type, clang::ASTContext &context)
       : type(*type.getCanonicalDecl()), context(context),
-        functions(unitFunctionDefinitions(context)) {
-    auto noteFunctionsNamed = [&](const clang::Stmt &node) {
-      if (const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(&node))
-        if (const auto *callee = llvm::dyn_cast<clang::FunctionDecl>(ref->getDecl());
-            callee && !isCallee(*ref))
-          addressTaken.insert(callee->getCanonicalDecl());
-    };
-    for (const clang::FunctionDecl *function : functions)
-      forEachStmt(function->getBody(), noteFunctionsNamed);
-    // File-scope initializers: slot tables name functions, and another type naming this one
-    // (as its tp_base, in a table of types) hands it to Python.
+        functions(unitFunctionDefinitions(context)), calls(context) {
+    // Another type naming this one at file scope (as its tp_base, in a table of types) hands
+    // it to Python.
     for (const clang::Decl *decl : context.getTranslationUnitDecl()->decls()) {
       const auto *variable = llvm::dyn_cast<clang::VarDecl>(decl);
-      if (!variable || !variable->getInit())
+      if (!variable || !variable->getInit() || isType(*variable))
         continue;
       forEachStmt(variable->getInit(), [&](const clang::Stmt &node) {
-        noteFunctionsNamed(node);
-        if (const clang::VarDecl *named = variableNamed(llvm::dyn_cast<clang::Expr>(&node));
-            named && isType(*named) && !isType(*variable))
-          typeNamedAtFileScope = true;
+        const clang::VarDecl *named = variableNamed(llvm::dyn_cast<clang::Expr>(&node));
+        typeNamedAtFileScope = typeNamedAtFileScope || (named && isType(*named));
       });
     }
   }
@@ -126,16 +117,6 @@ private:
   }
 
   size_t size() const { return carriers.size() + returning.size() + rootLocals.size(); }
-
-  bool isCallee(const clang::DeclRefExpr &ref) const {
-    auto parents = context.getParents(ref);
-    const auto *decay = parents.empty() ? nullptr : parents[0].get<clang::ImplicitCastExpr>();
-    if (!decay)
-      return false;
-    auto grand = context.getParents(*decay);
-    const auto *call = grand.empty() ? nullptr : grand[0].get<clang::CallExpr>();
-    return call && call->getCallee() == decay;
-  }
 
   // Every use in `function` of the type object, of an instance, and of the thread state's
   // dict; false at the first that may reach Python.
@@ -230,7 +211,7 @@ private:
     if (at.get<clang::ReturnStmt>()) {
       // Given back to the unit's own callers only: each call is followed in turn.
       const clang::FunctionDecl *canonical = function.getCanonicalDecl();
-      if (function.isExternallyVisible() || addressTaken.contains(canonical))
+      if (function.isExternallyVisible() || !calls.calledOnlyDirectly(function))
         return false;
       returning.insert(canonical);
       return true;
@@ -348,7 +329,7 @@ private:
   bool typeNamedAtFileScope = false;
   bool allocated = false; // the unit makes instances itself
   std::vector<const clang::FunctionDecl *> functions;
-  llvm::SmallPtrSet<const clang::FunctionDecl *, 16> addressTaken;
+  UnitCalls calls; // whose addresses are taken
   llvm::SmallPtrSet<const clang::VarDecl *, 16> carriers;        // may hold an instance
   llvm::SmallPtrSet<const clang::FunctionDecl *, 8> returning;   // may return one
   llvm::SmallPtrSet<const clang::VarDecl *, 8> rootLocals;        // hold the thread state's dict
