@@ -113,30 +113,20 @@ FactsCache::FactsCache(llvm::StringRef buildDir) {
 
 std::string FactsCache::entryName(llvm::ArrayRef<std::string> arguments,
                                   const TranslationUnitPaths &paths) {
-  llvm::SHA256 hash;
-  // Every field ends with a NUL, which no argument or path contains: fields cannot run into
-  // each other.
-  auto add = [&](llvm::StringRef field) {
-    hash.update(field);
-    hash.update(llvm::StringRef("", 1));
-  };
-  add(CAPCYCLE_VERSION);
-  add(std::to_string(FactsFormatVersion));
+  EntryName name;
+  name.field(CAPCYCLE_VERSION).field(std::to_string(FactsFormatVersion));
   for (const char *variable : IncludePathVariables) {
     const char *value = std::getenv(variable);
-    add(value ? std::string("=") + value : std::string()); // set but empty means "."
+    name.field(value ? std::string("=") + value : std::string()); // set but empty means "."
   }
-  add(paths.directory);
-  add(paths.mainFile);
+  name.field(paths.directory).field(paths.mainFile);
   for (const std::string &argument : arguments)
-    add(argument);
-  return llvm::toHex(hash.final(), /*LowerCase=*/true);
+    name.field(argument);
+  return name.final();
 }
 
 std::string FactsCache::entryPath(llvm::StringRef entry) const {
-  llvm::SmallString<256> path(directory);
-  llvm::sys::path::append(path, entry + ".json");
-  return std::string(path);
+  return entryFile(directory, entry);
 }
 
 std::optional<FactSet> FactsCache::lookup(llvm::StringRef entry) const {

@@ -3,10 +3,8 @@
 #include "facts/CacheFiles.h"
 
 #include "llvm/ADT/SmallString.h"
-#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/SHA256.h"
 
 namespace capcycle {
 
@@ -42,26 +40,17 @@ PythonFactsCache::PythonFactsCache(llvm::StringRef cacheRoot, std::string analys
 
 std::string PythonFactsCache::entryName(llvm::StringRef path, llvm::StringRef source,
                                         uint64_t maxFileBytes) const {
-  llvm::SHA256 hash;
-  // Every field but the last ends with a NUL, which none contains: fields cannot run into
-  // each other.
-  auto add = [&](llvm::StringRef field) {
-    hash.update(field);
-    hash.update(llvm::StringRef("", 1));
-  };
-  add(CAPCYCLE_VERSION);
-  add(std::to_string(FactsFormatVersion));
-  add(analyser);
-  add(std::to_string(maxFileBytes));
-  add(path);
-  hash.update(source);
-  return llvm::toHex(hash.final(), /*LowerCase=*/true);
+  return EntryName()
+      .field(CAPCYCLE_VERSION)
+      .field(std::to_string(FactsFormatVersion))
+      .field(analyser)
+      .field(std::to_string(maxFileBytes))
+      .field(path)
+      .last(source);
 }
 
 std::string PythonFactsCache::entryPath(llvm::StringRef entry) const {
-  llvm::SmallString<256> path(directory);
-  llvm::sys::path::append(path, entry + ".json");
-  return std::string(path);
+  return entryFile(directory, entry);
 }
 
 std::optional<FactSet> PythonFactsCache::lookup(llvm::StringRef entry) const {

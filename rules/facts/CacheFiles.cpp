@@ -1,6 +1,7 @@
 #include "facts/CacheFiles.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -8,6 +9,23 @@
 #include "llvm/Support/raw_ostream.h"
 
 namespace capcycle {
+
+EntryName &EntryName::field(llvm::StringRef text) {
+  hash.update(text);
+  hash.update(llvm::StringRef("", 1));
+  return *this;
+}
+
+std::string EntryName::last(llvm::StringRef bytes) {
+  hash.update(bytes);
+  return llvm::toHex(hash.final(), /*LowerCase=*/true);
+}
+
+std::string entryFile(llvm::StringRef directory, llvm::StringRef entry) {
+  llvm::SmallString<256> path(directory);
+  llvm::sys::path::append(path, entry + ".json");
+  return std::string(path);
+}
 
 void writeAtomically(const std::string &file, const llvm::json::Value &content) {
   llvm::Expected<llvm::sys::fs::TempFile> temporary =

@@ -7,12 +7,28 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Chrono.h"
 #include "llvm/Support/JSON.h"
+#include "llvm/Support/SHA256.h"
 
 #include <chrono>
 #include <optional>
 #include <string>
 
 namespace capcycle {
+
+// An entry's name: the SHA-256 of what decides its content, in fields that cannot run into each
+// other (each `field` ends with a NUL, which none contains; `last` may hold any bytes).
+class EntryName {
+public:
+  EntryName &field(llvm::StringRef text);
+  std::string last(llvm::StringRef bytes);
+  std::string final() { return last(""); }
+
+private:
+  llvm::SHA256 hash;
+};
+
+// DIRECTORY/ENTRY.json
+std::string entryFile(llvm::StringRef directory, llvm::StringRef entry);
 
 // Through a temporary file and a rename: parallel scans (pre-commit's batches, an editor) may
 // write the same entry at once, and a reader must see a whole entry or none. A failure leaves
