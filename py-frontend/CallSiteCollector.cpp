@@ -45,6 +45,8 @@ std::optional<Callee> calleeOf(const ScopeModel &model, const ObjectResolver &ob
     return std::nullopt;
   if (bound->kind == BindingKind::Function)
     return Callee{"function", {}, model.bindingId(*binding)};
+  if (bound->kind == BindingKind::Class && model.classBoundTo(*binding) >= 0)
+    return Callee{"constructor", {}, objects.classId(model.classBoundTo(*binding))};
   if (bound->kind == BindingKind::Import) {
     std::string dotted = objects.qualifiedName(function, scope);
     if (!dotted.empty())
@@ -98,8 +100,11 @@ std::vector<PythonCall> collectCalls(const ScopeModel &model) {
       // A plain local of the caller (not `self`, not a parameter, not another name for one of
       // their attributes) is owned by nothing the caller's callers hold: only a callback given
       // in the same call could close a cycle through it.
+      // Unless its type is known: the callee's parameter then has that type (an attribute
+      // that stores it, PythonAttribute::parameterOf).
       bool local = !passed.path.root.name.empty() &&
-                   !isParameter(model, objects, passed.path, site.scope);
+                   !isParameter(model, objects, passed.path, site.scope) &&
+                   passed.path.types.back().empty();
       if (auto callback = callbacks.resolve(argument.value, site.scope);
           callback && !callback->captures.empty()) {
         passed.callbackName = callback->name;
@@ -140,8 +145,14 @@ std::vector<PythonCall> collectCalls(const ScopeModel &model) {
 std::vector<PythonFunction>
 functionsCallSitesNeed(std::vector<PythonFunction> functions,
                        const std::vector<ParameterizedRegistration> &registrations,
-                       const std::vector<PythonCall> &calls) {
+                       const std::vector<PythonCall> &calls,
+                       const std::vector<PythonClass> &classes) {
   llvm::erase_if(functions, [&](const PythonFunction &function) {
+    // Its callers type an attribute that stores a parameter.
+    for (const PythonClass &cls : classes)
+      if (llvm::any_of(cls.attributes,
+                       [&](const PythonAttribute &a) { return a.parameterOf == function.key; }))
+        return false;
     if (llvm::any_of(registrations, [&](const ParameterizedRegistration &r) {
           return r.function == function.key;
         }))

@@ -20,10 +20,12 @@ std::vector<PythonCall> collectCalls(const ScopeModel &model);
 
 // The defs a call-site evaluation can need: those that register through their parameters or
 // returned locals, and those that hand their parameters or returned locals on to another call
-// (a helper calling a helper). The others are dropped, as calls to them evaluate nothing.
+// (a helper calling a helper), and those whose parameters an attribute of a class stores
+// (PythonAttribute::parameterOf). The others are dropped, as calls to them evaluate nothing.
 std::vector<PythonFunction>
 functionsCallSitesNeed(std::vector<PythonFunction> functions,
                        const std::vector<ParameterizedRegistration> &registrations,
-                       const std::vector<PythonCall> &calls);
+                       const std::vector<PythonCall> &calls,
+                       const std::vector<PythonClass> &classes);
 
 } // namespace capcycle::python

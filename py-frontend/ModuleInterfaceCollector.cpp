@@ -7,6 +7,27 @@
 namespace capcycle::python {
 
 namespace {
+// The first assignment of `attribute` that stores a parameter of its method as it came in
+// (`self._player = player`, the parameter never rebound): the callers tell the type.
+std::optional<PythonAttribute> storedParameter(int cls, llvm::StringRef attribute,
+                                               const ScopeModel &model,
+                                               const ObjectResolver &objects) {
+  for (const AttributeAssignment &assignment : model.scope(cls).attributeAssignments) {
+    if (assignment.attribute != attribute || !is(assignment.value, kinds().identifier))
+      continue;
+    llvm::StringRef name = nodeText(assignment.value, model.source());
+    auto binding = objects.resolveName(name, assignment.scope);
+    int function = objects.enclosingFunction(assignment.scope);
+    const NameBinding *bound = binding ? model.binding(*binding) : nullptr;
+    if (!bound || bound->kind != BindingKind::Parameter || bound->count != 1 ||
+        binding->scope != function || model.scope(function).firstParameter == name)
+      continue;
+    return PythonAttribute{attribute.str(), "", assignment.at, objects.functionKey(function),
+                           name.str()};
+  }
+  return std::nullopt;
+}
+
 // Per attribute, the type the class tells (ObjectResolver::attributeType).
 std::vector<PythonAttribute> attributeTypes(int cls, const ScopeModel &model,
                                             const ObjectResolver &objects) {
@@ -37,6 +58,8 @@ std::vector<PythonAttribute> attributeTypes(int cls, const ScopeModel &model,
       return;
     if (std::string type = objects.attributeType(cls, name); !type.empty())
       attributes.push_back({name.str(), std::move(type), locationOf(name)});
+    else if (auto stored = storedParameter(cls, name, model, objects))
+      attributes.push_back(std::move(*stored));
   };
   for (const AttributeAssignment &assignment : model.scope(cls).attributeAssignments)
     add(assignment.attribute);

@@ -146,9 +146,11 @@ std::optional<ObjectPath> ObjectResolver::ownedAlias(const ResolvedName &local,
                                                      llvm::ArrayRef<std::string> below) const {
   const NameBinding *binding = model.binding(local);
   const Scope &function = model.scope(local.scope);
-  if (!binding || binding->kind != BindingKind::Assignment || binding->count != 1 ||
-      function.kind != ScopeKind::Function || function.firstParameter.empty() ||
-      local.name == function.firstParameter)
+  // A parameter the method stores (`self._player = player`) is that attribute as well.
+  bool parameter = binding && binding->kind == BindingKind::Parameter;
+  if (!binding || (binding->kind != BindingKind::Assignment && !parameter) ||
+      binding->count != 1 || function.kind != ScopeKind::Function ||
+      function.firstParameter.empty() || local.name == function.firstParameter)
     return std::nullopt;
   auto selfAttribute = [&](TSNode node) -> std::optional<std::string> {
     if (!is(node, kinds().attribute))
@@ -160,8 +162,10 @@ std::optional<ObjectPath> ObjectResolver::ownedAlias(const ResolvedName &local,
     return nodeText(ts_node_child_by_field_id(node, fields().attributeName), model.source()).str();
   };
   std::optional<std::string> attribute;
-  TSNode value = binding->value;
-  if (is(value, kinds().assignment))
+  TSNode value = parameter ? TSNode{} : binding->value;
+  if (ts_node_is_null(value))
+    ;
+  else if (is(value, kinds().assignment))
     attribute = selfAttribute(ts_node_child_by_field_id(value, fields().left));
   else
     attribute = selfAttribute(value);

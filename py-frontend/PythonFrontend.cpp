@@ -218,7 +218,7 @@ FactSet analyzePythonSource(llvm::StringRef path, llvm::StringRef source,
   facts.pythonCalls = python::collectCalls(model);
   facts.pythonFunctions =
       python::functionsCallSitesNeed(python::collectFunctions(model), facts.parameterizedRegistrations,
-                                     facts.pythonCalls);
+                                     facts.pythonCalls, facts.pythonClasses);
   return facts;
 }
 

@@ -16,28 +16,17 @@ struct Supplied {
   const PythonCallArgument *argument = nullptr;
 };
 
-// The def a call reaches, if the scan holds it.
-const PythonFunction *calleeOf(const PythonCall &call, const ProjectModel &project) {
-  if (call.kind == "function")
-    return project.functionByKey(call.callee);
-  if (call.kind == "import")
-    return project.function(call.callee, call.site.file);
-  ObjectPath receiver = call.receiver;
-  project.resolvePath(receiver, call.site.file);
-  const std::string &type = receiver.types.empty() ? "" : receiver.types.back();
-  return isBindingId(type) ? project.method(type, call.callee) : nullptr;
-}
-
 // Parameter binding id -> what the call passes for it.
 std::map<std::string, Supplied> bindParameters(const PythonCall &call,
-                                               const PythonFunction &function) {
+                                               const PythonFunction &function,
+                                               bool constructs) {
   std::map<std::string, Supplied> bound;
-  size_t first = 0;
-  if (function.bindsSelf && call.kind == "method") {
-    if (!function.parameters.empty())
-      bound[function.parameters[0].bindingId] = {&call.receiver, nullptr};
-    first = 1;
-  }
+  size_t first = ProjectModel::firstPassedParameter(function, call, constructs);
+  // A method's `self` is the object it is called on; an `__init__`'s, where the new object
+  // goes (`self.tracker = TimeTracker(player)`).
+  const ObjectPath &self = constructs ? call.result : call.receiver;
+  if (first == 1 && !function.parameters.empty() && !self.root.name.empty())
+    bound[function.parameters[0].bindingId] = {&self, nullptr};
   for (const PythonCallArgument &argument : call.arguments) {
     const BindingRef *parameter = nullptr;
     if (argument.index >= 0 && first + argument.index < function.parameters.size())
@@ -75,7 +64,8 @@ std::optional<CallbackRegistration> evaluate(const ParameterizedRegistration &de
                                              const PythonFunction &function,
                                              const PythonCall &call,
                                              const ProjectModel &project) {
-  std::map<std::string, Supplied> bound = bindParameters(call, function);
+  std::map<std::string, Supplied> bound =
+      bindParameters(call, function, project.callee(call).constructs);
   CallbackRegistration r = dependent.registration;
   // The helper's own names, resolved where it is written before they meet the caller's.
   project.resolvePath(r.receiver, r.site.file);
@@ -166,6 +156,12 @@ std::optional<ParameterizedRegistration> stillDependent(const CallbackRegistrati
     return supplied(made.callbackName, "") ? std::optional<ParameterizedRegistration>(
                                                  {caller->key, made, made.callbackName})
                                            : std::nullopt;
+  // A cycle the caller closes itself (`self.x` receiving a callback that holds `self`) is
+  // reported here; its callers add only other paths to the same cycle.
+  const std::string &receiver = made.receiver.root.bindingId;
+  if (!supplied("", receiver) && !llvm::is_contained(caller->returned, receiver) &&
+      llvm::any_of(made.captures, [&](const Capture &c) { return c.binding.bindingId == receiver; }))
+    return std::nullopt;
   // Made on a local the caller returns: on whatever the caller's callers assign it to.
   if (!supplied("", made.receiver.root.bindingId) &&
       !llvm::is_contained(caller->returned, made.receiver.root.bindingId) &&
@@ -181,7 +177,7 @@ std::vector<CallbackRegistration> evaluateAtCallSites(const FactSet &facts,
                                                       const ProjectModel &project) {
   std::multimap<std::string, const PythonCall *> callsOf; // callee key -> calls
   for (const PythonCall &call : facts.pythonCalls)
-    if (const PythonFunction *callee = calleeOf(call, project))
+    if (const PythonFunction *callee = project.callee(call).function)
       callsOf.emplace(callee->key, &call);
   // A pure-Python signal's `connect` (PythonCallableStore) is modelled as a signal already,
   // with the caller's own undoing: its store (`self._callbacks.append(cb)`) is not evaluated

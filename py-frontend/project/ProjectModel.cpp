@@ -32,6 +32,87 @@ ProjectModel::ProjectModel(const FactSet &facts) {
     exports[binding.file][binding.name] = &binding;
   for (const PythonFunction &function : facts.pythonFunctions)
     functions.try_emplace(function.key, &function);
+  indexingCalls = true;
+  for (const PythonCall &call : facts.pythonCalls)
+    if (const PythonFunction *function = callee(call).function)
+      callsOf.emplace(function->key, &call);
+  indexingCalls = false;
+}
+
+ProjectModel::Callee ProjectModel::callee(const PythonCall &call) const {
+  auto construct = [&](const std::string &type) -> Callee {
+    if (!classes.count(type))
+      return {};
+    return {method(type, "__init__"), true};
+  };
+  if (call.kind == "function")
+    return {functionByKey(call.callee), false};
+  if (call.kind == "constructor")
+    return construct(call.callee);
+  if (call.kind == "import") {
+    if (const PythonFunction *called = function(call.callee, call.site.file))
+      return {called, false};
+    return construct(resolve(call.callee, call.site.file));
+  }
+  ObjectPath receiver = call.receiver;
+  resolvePath(receiver, call.site.file);
+  const std::string &type = receiver.types.empty() ? "" : receiver.types.back();
+  return {isBindingId(type) ? method(type, call.callee) : nullptr, false};
+}
+
+size_t ProjectModel::firstPassedParameter(const PythonFunction &function, const PythonCall &call,
+                                          bool constructs) {
+  return function.bindsSelf && (call.kind == "method" || constructs) ? 1 : 0;
+}
+
+std::string ProjectModel::parameterType(const std::string &key, llvm::StringRef parameter,
+                                        int depth) const {
+  const PythonFunction *function = functionByKey(key);
+  if (!function || indexingCalls || depth > MaxDepth)
+    return {};
+  std::string memo = key + '\0' + parameter.str();
+  if (auto known = parameterTypes.find(memo); known != parameterTypes.end())
+    return known->second.value_or("");
+  parameterTypes[memo] = std::nullopt;
+  std::string type = passedType(*function, parameter, depth);
+  parameterTypes[memo] = type;
+  return type;
+}
+
+std::string ProjectModel::passedType(const PythonFunction &function, llvm::StringRef parameter,
+                                     int depth) const {
+  const std::string &key = function.key;
+  auto position = llvm::find_if(function.parameters,
+                                [&](const BindingRef &p) { return p.name == parameter; });
+  if (position == function.parameters.end())
+    return {};
+  size_t index = position - function.parameters.begin();
+  auto [begin, end] = callsOf.equal_range(key);
+  for (auto it = begin; it != end; ++it) {
+    const PythonCall &call = *it->second;
+    size_t first = firstPassedParameter(function, call, callee(call).constructs);
+    for (const PythonCallArgument &argument : call.arguments) {
+      bool fills = argument.index >= 0 ? first + argument.index == index
+                                       : argument.keyword == parameter;
+      if (!fills || argument.path.root.name.empty())
+        continue;
+      ObjectPath passed = argument.path;
+      // The caller's own parameter, passed on (`TimeTracker(player)` in a def taking
+      // `player`): typed by the caller's callers in turn.
+      if (passed.types.front().empty())
+        if (const PythonFunction *caller = functionByKey(call.function))
+          if (llvm::any_of(caller->parameters, [&](const BindingRef &p) {
+                return p.bindingId == passed.root.bindingId;
+              }))
+            passed.types.front() = parameterType(caller->key, passed.root.name, depth + 1);
+      resolvePath(passed, call.site.file, depth + 1);
+      // What a call returned, named by the call only, is no type.
+      if (const std::string &type = passed.types.back();
+          !type.empty() && !llvm::StringRef(type).ends_with("()"))
+        return type;
+    }
+  }
+  return {};
 }
 
 std::string ProjectModel::resolve(const std::string &type, const std::string &file,
@@ -68,7 +149,8 @@ std::string ProjectModel::attributeType(const std::string &classId, llvm::String
     return {};
   for (const PythonAttribute &a : cls->second->attributes)
     if (a.name == attribute)
-      return resolve(a.type, cls->second->location.file);
+      return a.type.empty() ? parameterType(a.parameterOf, a.parameter, depth + 1)
+                            : resolve(a.type, cls->second->location.file);
   for (const std::string &base : cls->second->bases)
     if (std::string type = attributeType(resolve(base, cls->second->location.file), attribute,
                                          depth + 1);
@@ -77,12 +159,12 @@ std::string ProjectModel::attributeType(const std::string &classId, llvm::String
   return {};
 }
 
-void ProjectModel::resolvePath(ObjectPath &path, const std::string &file) const {
+void ProjectModel::resolvePath(ObjectPath &path, const std::string &file, int depth) const {
   std::vector<std::string> &types = path.types;
   for (size_t i = 0; i < types.size(); ++i) {
     types[i] = resolve(types[i], file);
     if (types[i].empty() && i > 0 && i - 1 < path.attributes.size() && isBindingId(types[i - 1]))
-      types[i] = attributeType(types[i - 1], path.attributes[i - 1]);
+      types[i] = attributeType(types[i - 1], path.attributes[i - 1], depth);
   }
 }
 

@@ -34,7 +34,18 @@ public:
                             int depth = 0) const;
   // Every type of `path` resolved, and an attribute's type taken from the scanned class before
   // it where the file could not tell.
-  void resolvePath(ObjectPath &path, const std::string &file) const;
+  void resolvePath(ObjectPath &path, const std::string &file, int depth = 0) const;
+  // The def a call of the scan reaches, and whether the call makes an instance
+  // (`PauseOnSuspend(player)` reaches PauseOnSuspend.__init__, whose `self` is the new object).
+  struct Callee {
+    const PythonFunction *function = nullptr;
+    bool constructs = false;
+  };
+  Callee callee(const PythonCall &call) const;
+  // Index of the first of a def's parameters a call's positional arguments fill (after the
+  // `self` a method call or a constructor call binds).
+  static size_t firstPassedParameter(const PythonFunction &function, const PythonCall &call,
+                                     bool constructs);
   // The def a dotted name denotes from `file` (`util.connect_obj`), or nullptr.
   const PythonFunction *function(const std::string &dotted, const std::string &file) const;
   // The def with this key (PythonFunction::key), or nullptr.
@@ -44,6 +55,12 @@ public:
                                int depth = 0) const;
 
 private:
+  // The type a def's parameter has where its callers say: what the first call site that tells
+  // passes for it.
+  std::string parameterType(const std::string &function, llvm::StringRef parameter,
+                            int depth) const;
+  std::string passedType(const PythonFunction &function, llvm::StringRef parameter,
+                         int depth) const;
   // An absolute dotted name cut at the longest prefix that is a module of the scan: that
   // module's file, the name after it, and the rest ("pkg.audio.Recognizer.Event" ->
   // pkg/audio.py, "Recognizer", "Event").
@@ -68,6 +85,14 @@ private:
   std::map<std::string, llvm::StringMap<const PythonModuleBinding *>> exports;
   std::map<std::string, const PythonClass *> classes;
   std::map<std::string, const PythonFunction *> functions; // by key
+  std::multimap<std::string, const PythonCall *> callsOf;   // callee key -> calls
+  // While callsOf is built, receivers are typed without it (a parameter's callers are not
+  // known yet).
+  bool indexingCalls = false;
+  // parameterType, once per parameter: call sites fan out, and a parameter passed on through
+  // a chain of defs would otherwise be typed again at every step. nullopt while in progress
+  // (a parameter a call passes back to its own def is typed by the other callers).
+  mutable std::map<std::string, std::optional<std::string>> parameterTypes;
 };
 
 // Rewrites, in place, the types the facts of all files name: the receivers' types of callback

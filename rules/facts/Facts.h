@@ -155,7 +155,8 @@ struct PythonCallArgument {
 struct PythonCall {
   SourceLocation site;
   std::string function; // the enclosing def's PythonFunction::key, "" at module level
-  std::string kind;     // method (on `receiver`) | function (`callee` is a key) | import
+  std::string kind;     // method (on `receiver`) | function (`callee` is a key) | import |
+                        // constructor (`callee` is a class of this file's binding id)
   ObjectPath receiver;  // method: the object the method is looked up on
   std::string callee;   // method: its name; function: a PythonFunction key; import: dotted path
   std::vector<PythonCallArgument> arguments;
@@ -198,6 +199,12 @@ struct PythonAttribute {
   // else the declaration (`rec: Recognizer`, a property's def). The first edge of a cycle
   // through the attribute is shown there, in whichever file the class is.
   SourceLocation location = {};
+  // Where no type tells but a method stores one of its parameters (`def __init__(self,
+  // player): self._player = player`): that def's PythonFunction::key and the parameter's
+  // name. The cross-file stage types the attribute by what the def's call sites pass
+  // (`PauseOnSuspend(self._player)`).
+  std::string parameterOf = {};
+  std::string parameter = {};
   friend bool operator==(const PythonAttribute &, const PythonAttribute &) = default;
 };
 
@@ -468,7 +475,7 @@ const char *levelName(Notification::Level level);
 // The version of the facts' shape and JSON form. Bump it when a fact gains, loses or renames a
 // field, or when what a field means changes: facts stored by an earlier capcycle (the C++ facts
 // cache, clang-checks/FactsCache.h) must then be extracted again, not read in the old shape.
-inline constexpr unsigned FactsFormatVersion = 11;
+inline constexpr unsigned FactsFormatVersion = 12;
 
 // JSON round-trip (the format of `capcycle facts`).
 llvm::json::Value toJSON(const SourceLocation &location);
