@@ -1,5 +1,7 @@
 #include "ObjectResolver.h"
 
+#include "CallbackResolver.h"
+
 #include <algorithm>
 
 #include "llvm/ADT/SmallVector.h"
@@ -464,6 +466,10 @@ std::string ObjectResolver::typeOfAttribute(const std::string &ownerType,
   int cls = classScopeOf(ownerType);
   if (cls < 0)
     return {};
+  // PyGObject's `obj.props.name` is the property `name` of obj: typed as obj's own.
+  if (attribute == "props" && !model.scope(cls).bindings.count("props") &&
+      isGObjectClass(libraryBaseOf(cls, depth + 1)))
+    return ownerType;
   return attributeType(cls, attribute, depth);
 }
 
@@ -488,10 +494,44 @@ std::string ObjectResolver::attributeType(int cls, llvm::StringRef attribute, in
       if (!type.empty())
         return type;
     }
-  // `@property def bus(self): return self._pipeline.get_bus()`.
-  if (int method = model.methodOf(cls, attribute); method >= 0 && isProperty(method))
+  // A value of the class body that instances read through `self`: a GObject property
+  // (`adjustment = GObject.Property(type=Gtk.Adjustment)`, each instance's own value), a
+  // template child (`_stack = Gtk.Template.Child()`, bound on each instance by
+  // init_template), or an object the class keeps for all its instances.
+  if (auto own = scope.bindings.find(attribute);
+      own != scope.bindings.end() && own->second.kind == BindingKind::Assignment &&
+      own->second.count == 1)
+    if (std::string type = typeOfClassLevelValue(own->second.value, cls, depth + 1);
+        !type.empty())
+      return type;
+  // `@property def bus(self): return self._pipeline.get_bus()`, or a GObject property's def
+  // (`@GObject.Property(type=Player) def player(self): ...`).
+  if (int method = model.methodOf(cls, attribute); method >= 0 && isProperty(method)) {
+    for (TSNode decorator : decoratorNodes(method))
+      if (std::string type = propertyValueType(decorator, cls); !type.empty())
+        return type;
     return returnType(method, depth + 1);
+  }
   return {};
+}
+
+// The class `GObject.Property(type=T, ...)` names, read in `scope`: its instances' values are
+// T's instances. Empty for any other expression.
+std::string ObjectResolver::propertyValueType(TSNode value, int scope) const {
+  if (!is(value, kinds().call) ||
+      !isGObjectProperty(qualifiedName(ts_node_child_by_field_id(value, fields().function), scope)))
+    return {};
+  for (const CallArgument &argument : callArguments(value, model.source()))
+    if (argument.keyword == "type")
+      return qualifiedName(argument.value, scope);
+  return {};
+}
+
+std::string ObjectResolver::typeOfClassLevelValue(TSNode value, int cls, int depth) const {
+  if (is(value, kinds().call) &&
+      isGObjectProperty(qualifiedName(ts_node_child_by_field_id(value, fields().function), cls)))
+    return propertyValueType(value, cls); // `type=int` or none: no object of a class
+  return typeOfExpression(value, cls, depth);
 }
 
 namespace {
@@ -510,9 +550,31 @@ std::vector<llvm::StringRef> decoratorsOf(TSNode definition, llvm::StringRef sou
 }
 } // namespace
 
+std::vector<TSNode> ObjectResolver::decoratorNodes(int function) const {
+  std::vector<TSNode> decorators;
+  TSNode parent = ts_node_parent(model.scope(function).node);
+  if (ts_node_is_null(parent) || llvm::StringRef(ts_node_type(parent)) != "decorated_definition")
+    return decorators;
+  for (uint32_t i = 0, n = ts_node_named_child_count(parent); i < n; ++i) {
+    TSNode child = ts_node_named_child(parent, i);
+    if (llvm::StringRef(ts_node_type(child)) == "decorator" && ts_node_named_child_count(child))
+      decorators.push_back(ts_node_named_child(child, 0));
+  }
+  return decorators;
+}
+
 bool ObjectResolver::isProperty(int function) const {
-  return llvm::any_of(decoratorsOf(model.scope(function).node, model.source()),
-                      [](llvm::StringRef d) { return d == "property" || d.ends_with("cached_property"); });
+  if (llvm::any_of(decoratorsOf(model.scope(function).node, model.source()),
+                   [](llvm::StringRef d) { return d == "property" || d.ends_with("cached_property"); }))
+    return true;
+  // `@GObject.Property(type=Player, flags=...)`: read through the instance as a property.
+  int scope = model.scope(function).parent;
+  return llvm::any_of(decoratorNodes(function), [&](TSNode decorator) {
+    TSNode callee = is(decorator, kinds().call)
+                        ? ts_node_child_by_field_id(decorator, fields().function)
+                        : decorator;
+    return isGObjectProperty(qualifiedName(callee, scope));
+  });
 }
 
 bool ObjectResolver::isStaticOrClassMethod(int function) const {

@@ -11,6 +11,17 @@
 
 namespace capcycle::python {
 
+// PyGObject's property descriptor (`GObject.Property`, and its older name `GObject.property`)
+// and its classes: names the frontend knows because the meaning of `obj.props.x` and of a
+// class-level property is the library's, not the program's.
+inline bool isGObjectProperty(llvm::StringRef qualified) {
+  return qualified == "gi.repository.GObject.Property" ||
+         qualified == "gi.repository.GObject.property";
+}
+inline bool isGObjectClass(llvm::StringRef qualified) {
+  return qualified.starts_with("gi.repository.");
+}
+
 class ObjectResolver {
 public:
   explicit ObjectResolver(const ScopeModel &model) : model(model) {}
@@ -44,6 +55,9 @@ public:
   // Whether a def is decorated `@property` (or a cached_property), `@staticmethod` or
   // `@classmethod`.
   bool isProperty(int function) const;
+  // The decorator expressions of a def (`property`, `GObject.Property(type=Player)`).
+  std::vector<TSNode> decoratorNodes(int function) const;
+  std::string propertyValueType(TSNode value, int scope) const;
   bool isStaticOrClassMethod(int function) const;
   // The identity of a class scope, used as the type of its instances.
   std::string classId(int classScope) const;
@@ -68,6 +82,7 @@ private:
   std::string returnTypeOfCall(TSNode callee, int scope, int depth) const;
   std::string typeOfLibraryMethodCall(TSNode callee, int scope, int depth) const;
   std::string libraryBaseOf(int cls, int depth) const;
+  std::string typeOfClassLevelValue(TSNode value, int cls, int depth) const;
   std::string qualifiedDottedName(llvm::StringRef dotted, int scope) const;
   std::optional<ObjectPath> ownedAlias(const ResolvedName &local,
                                        llvm::ArrayRef<std::string> below) const;

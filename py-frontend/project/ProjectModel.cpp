@@ -2,6 +2,7 @@
 
 #include "project/CallSiteEvaluation.h"
 #include "project/ModuleNames.h"
+#include "ObjectResolver.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
@@ -147,6 +148,11 @@ std::string ProjectModel::attributeType(const std::string &classId, llvm::String
   auto cls = classes.find(classId);
   if (cls == classes.end() || depth > MaxDepth)
     return {};
+  // PyGObject's `obj.props.name` is the property `name` of obj (ObjectResolver.h).
+  if (attribute == "props" && derivesFromGObject(classId, depth + 1) &&
+      llvm::none_of(cls->second->attributes,
+                    [](const PythonAttribute &a) { return a.name == "props"; }))
+    return classId;
   for (const PythonAttribute &a : cls->second->attributes)
     if (a.name == attribute)
       return a.type.empty() ? parameterType(a.parameterOf, a.parameter, depth + 1)
@@ -157,6 +163,16 @@ std::string ProjectModel::attributeType(const std::string &classId, llvm::String
         !type.empty())
       return type;
   return {};
+}
+
+bool ProjectModel::derivesFromGObject(const std::string &classId, int depth) const {
+  auto cls = classes.find(classId);
+  if (cls == classes.end() || depth > MaxDepth)
+    return false;
+  return llvm::any_of(cls->second->bases, [&](const std::string &base) {
+    std::string resolved = resolve(base, cls->second->location.file);
+    return isGObjectClass(resolved) || derivesFromGObject(resolved, depth + 1);
+  });
 }
 
 void ProjectModel::resolvePath(ObjectPath &path, const std::string &file, int depth) const {

@@ -59,6 +59,7 @@ private:
   // passes for it.
   std::string parameterType(const std::string &function, llvm::StringRef parameter,
                             int depth) const;
+  bool derivesFromGObject(const std::string &classId, int depth) const;
   std::string passedType(const PythonFunction &function, llvm::StringRef parameter,
                          int depth) const;
   // An absolute dotted name cut at the longest prefix that is a module of the scan: that
