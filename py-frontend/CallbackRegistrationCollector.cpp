@@ -60,6 +60,7 @@ public:
     for (CallbackRegistration &registration : registrations) {
       registration.breakers = breakersAfter(registration);
       registration.lifecycleBreakers = lifecycleBreakersOf(registration);
+      registration.keptBy = holdersOf(registration);
     }
     if (dependent)
       *dependent = std::move(parameterized);
@@ -328,6 +329,54 @@ private:
       breakers.push_back(std::move(later));
     }
     return breakers;
+  }
+
+  // A receiver that is a local of the registering function (`action = Gio.SimpleAction.new(..)`,
+  // not a parameter, not `self`): the calls and subscript stores of the same function that
+  // hand it to an object reached from elsewhere (`self.group.add_action(action)`,
+  // `self.timers[name] = action`), in either order. The models say which calls keep it.
+  std::vector<ObjectHolder> holdersOf(const CallbackRegistration &registration) {
+    std::vector<ObjectHolder> holders;
+    int scope = siteScopes[&registration - registrations.data()];
+    auto root = objects.resolveName(registration.receiver.root.name, scope);
+    const NameBinding *binding = root ? model.binding(*root) : nullptr;
+    if (!binding || binding->kind != BindingKind::Assignment ||
+        model.scope(root->scope).kind != ScopeKind::Function ||
+        model.bindingId(*root) != registration.receiver.root.bindingId)
+      return holders;
+    auto isRoot = [&](TSNode value, int at) {
+      if (!is(value, kinds().identifier) || text(value) != root->name)
+        return false;
+      auto same = objects.resolveName(root->name, at);
+      return same && same->scope == root->scope;
+    };
+    auto heldBy = [&](TSNode object, int at) -> std::optional<ObjectPath> {
+      auto path = objects.instancePathOf(object, at);
+      if (!path || path->root.bindingId == registration.receiver.root.bindingId)
+        return std::nullopt;
+      return path;
+    };
+    for (const Site &site : model.calls()) {
+      TSNode function = ts_node_child_by_field_id(site.node, fields().function);
+      if (objects.enclosingFunction(site.scope) != root->scope || !is(function, kinds().attribute))
+        continue;
+      for (const CallArgument &argument : callArguments(site.node, model.source()))
+        if (argument.index >= 0 && isRoot(argument.value, site.scope))
+          if (auto holder = heldBy(ts_node_child_by_field_id(function, fields().object), site.scope))
+            holders.push_back({"call", std::move(*holder),
+                               text(ts_node_child_by_field_id(function, fields().attributeName)).str(),
+                               argument.index, nodeLocation(site.node, model.file())});
+    }
+    for (const Site &site : model.assignments()) {
+      TSNode left = ts_node_child_by_field_id(site.node, fields().left);
+      if (objects.enclosingFunction(site.scope) != root->scope || !is(left, kinds().subscript) ||
+          !isRoot(ts_node_child_by_field_id(site.node, fields().right), site.scope))
+        continue;
+      if (auto holder = heldBy(ts_node_child_by_field_id(left, fields().value), site.scope))
+        holders.push_back({"subscript-assignment", std::move(*holder), "", -1,
+                           nodeLocation(site.node, model.file())});
+    }
+    return holders;
   }
 
   // Calls on the receiver's root object, `captured = None` and `receiver.attribute = None`,

@@ -114,6 +114,12 @@ std::optional<ResolvedCallback> CallbackResolver::resolveName(TSNode identifier,
   const NameBinding *binding = model.binding(*name);
   if (binding && binding->kind == BindingKind::Assignment && binding->count == 1)
     return resolve(binding->value, name->scope, depth + 1);
+  // A loop over written-out callbacks (`for name, callback in (("find", self.find), ...)`):
+  // each item is connected in turn; the first that holds anything stands for them.
+  if (auto items = model.loopItems(identifier, scope))
+    for (TSNode item : *items)
+      if (auto callback = resolve(item, name->scope, depth + 1); callback && !callback->captures.empty())
+        return callback;
   return std::nullopt;
 }
 

@@ -131,7 +131,10 @@ std::optional<ObjectPath> ObjectResolver::pathOf(TSNode expression, int scope) c
   path.root = bindingRef(*root);
   path.attributes = std::move(chain.attributes);
   path.text = nodeText(expression, model.source()).str();
-  path.types.push_back(typeOfBinding(*root));
+  std::string rootType = typeOfBinding(*root);
+  if (rootType.empty())
+    rootType = typeOfReassignedLocal(*root, expression);
+  path.types.push_back(std::move(rootType));
   for (const std::string &attribute : path.attributes)
     path.types.push_back(typeOfAttribute(path.types.back(), attribute, 0));
   return path;
@@ -208,14 +211,15 @@ std::vector<ObjectPath> ObjectResolver::pathsOf(TSNode expression, int scope) co
       is(chain.root, kinds().identifier)
           ? model.resolve(scope, nodeText(chain.root, model.source()))
           : std::nullopt;
-  const NameBinding *binding = root ? model.binding(*root) : nullptr;
-  if (!binding || binding->count != 1 || ts_node_is_null(binding->iterable)) {
+  std::optional<std::vector<TSNode>> items =
+      root ? model.loopItems(chain.root, scope) : std::nullopt;
+  if (!items) {
     std::optional<ObjectPath> path = pathOf(expression, scope);
     return path ? std::vector<ObjectPath>{*path} : std::vector<ObjectPath>{};
   }
   std::vector<ObjectPath> paths;
-  for (uint32_t i = 0, n = ts_node_named_child_count(binding->iterable); i < n; ++i) {
-    std::optional<ObjectPath> element = pathOf(ts_node_named_child(binding->iterable, i), root->scope);
+  for (TSNode item : *items) {
+    std::optional<ObjectPath> element = pathOf(item, root->scope);
     if (!element)
       continue;
     for (const std::string &attribute : chain.attributes) {
@@ -456,6 +460,21 @@ std::string ObjectResolver::typeOfBinding(const ResolvedName &name, int depth) c
   if (binding->kind == BindingKind::Assignment && binding->count == 1)
     return typeOfExpression(binding->value, name.scope, depth + 1);
   return {};
+}
+
+// A local assigned by several plain assignments (`action = Gio.SimpleAction.new(...)` in one
+// loop, `action = Gio.SimpleAction.new_stateful(...)` in the next): at a use, the value of the
+// last assignment written before it.
+std::string ObjectResolver::typeOfReassignedLocal(const ResolvedName &name, TSNode use) const {
+  const NameBinding *binding = model.binding(name);
+  if (!binding || binding->kind != BindingKind::Assignment || binding->count < 2 ||
+      binding->count != binding->values.size())
+    return {};
+  TSNode reaching{};
+  for (TSNode value : binding->values)
+    if (ts_node_start_byte(value) < ts_node_start_byte(use))
+      reaching = value;
+  return ts_node_is_null(reaching) ? std::string() : typeOfExpression(reaching, name.scope, 1);
 }
 
 // `self.attr = value` in any method of a class of this file tells what its instances hold.

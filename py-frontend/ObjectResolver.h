@@ -83,6 +83,7 @@ private:
   std::string typeOfLibraryMethodCall(TSNode callee, int scope, int depth) const;
   std::string libraryBaseOf(int cls, int depth) const;
   std::string typeOfClassLevelValue(TSNode value, int cls, int depth) const;
+  std::string typeOfReassignedLocal(const ResolvedName &name, TSNode use) const;
   std::string qualifiedDottedName(llvm::StringRef dotted, int scope) const;
   std::optional<ObjectPath> ownedAlias(const ResolvedName &local,
                                        llvm::ArrayRef<std::string> below) const;

@@ -31,6 +31,7 @@ const NodeKinds &kinds() {
       symbol("argument_list"), symbol("comment"), symbol("none"), symbol("return_statement"),
       symbol("block"), symbol("expression_statement"), symbol("finally_clause"),
       symbol("try_statement"), symbol("with_statement"), symbol("await"), symbol("string"),
+      symbol("subscript"),
   };
   return k;
 }

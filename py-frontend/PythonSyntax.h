@@ -21,7 +21,8 @@ struct NodeKinds {
       globalStatement, nonlocalStatement, namedExpression, attribute, keywordArgument, call,
       exceptClause, patternList, tuplePattern, listPattern, tuple, list, parenthesizedExpression,
       listSplat, asPatternTarget, expressionList, argumentList, comment, none, returnStatement,
-      block, expressionStatement, finallyClause, tryStatement, withStatement, await, string;
+      block, expressionStatement, finallyClause, tryStatement, withStatement, await, string,
+      subscript;
 };
 
 struct FieldIds {

@@ -130,8 +130,13 @@ private:
       NameBinding &binding = bind(scope, left, BindingKind::Assignment);
       if (binding.count == 1)
         binding.value = right;
+      if (!ts_node_is_null(right))
+        binding.values.push_back(right);
       return;
     }
+    // `self.timers[name] = timer` may hand an object to a container (ObjectHolder).
+    if (plainAssignment && is(left, k.subscript))
+      model.assignmentSites.push_back({ts_node_parent(left), scope});
     if (is(left, k.attribute)) {
       model.assignmentSites.push_back({ts_node_parent(left), scope});
       TSNode object = ts_node_child_by_field_id(left, f.object);
@@ -390,6 +395,63 @@ std::optional<ResolvedName> ScopeModel::resolve(int scopeIndex, llvm::StringRef 
       return ResolvedName{current, name.str()};
   }
   return std::nullopt;
+}
+
+std::optional<std::vector<TSNode>> ScopeModel::loopItems(TSNode reference, int scope) const {
+  const NodeKinds &k = kinds();
+  llvm::StringRef name = nodeText(reference, sourceText);
+  // The loop the reference is in that binds the name: its position in the loop's target.
+  TSNode loop{};
+  int element = -1;
+  for (TSNode node = ts_node_parent(reference); !ts_node_is_null(node) && ts_node_is_null(loop);
+       node = ts_node_parent(node)) {
+    TSSymbol kind = ts_node_symbol(node);
+    if (kind == k.functionDefinition || kind == k.lambda || kind == k.classDefinition)
+      break;
+    if (kind != k.forStatement)
+      continue;
+    TSNode target = ts_node_child_by_field_id(node, fields().left);
+    if (is(target, k.identifier) && nodeText(target, sourceText) == name)
+      loop = node;
+    else if (is(target, k.patternList) || is(target, k.tuplePattern))
+      for (uint32_t i = 0, n = ts_node_named_child_count(target); i < n; ++i)
+        if (TSNode e = ts_node_named_child(target, i);
+            is(e, k.identifier) && nodeText(e, sourceText) == name) {
+          loop = node;
+          element = int(i);
+        }
+  }
+  if (ts_node_is_null(loop))
+    return std::nullopt;
+  TSNode sequence = ts_node_child_by_field_id(loop, fields().right);
+  if (is(sequence, k.identifier)) {
+    auto bound = resolve(scope, nodeText(sequence, sourceText));
+    const NameBinding *items = bound ? binding(*bound) : nullptr;
+    // Every binding of the name is a plain assignment: the loop iterates the last one written
+    // before it (`actions = (...)` reused for a second table further down).
+    if (!items || items->kind != BindingKind::Assignment || items->count != items->values.size())
+      return std::nullopt;
+    TSNode iterable = sequence;
+    sequence = TSNode{};
+    for (TSNode value : items->values)
+      if (ts_node_start_byte(value) < ts_node_start_byte(iterable))
+        sequence = value;
+  }
+  if (ts_node_is_null(sequence) || !(is(sequence, k.tuple) || is(sequence, k.list)))
+    return std::nullopt;
+  std::vector<TSNode> taken;
+  for (uint32_t i = 0, n = ts_node_named_child_count(sequence); i < n; ++i) {
+    TSNode item = ts_node_named_child(sequence, i);
+    if (element < 0) {
+      taken.push_back(item);
+      continue;
+    }
+    if (!(is(item, k.tuple) || is(item, k.list)) ||
+        ts_node_named_child_count(item) <= uint32_t(element))
+      return std::nullopt;
+    taken.push_back(ts_node_named_child(item, element));
+  }
+  return taken;
 }
 
 const NameBinding *ScopeModel::binding(const ResolvedName &name) const {

@@ -25,6 +25,7 @@ struct NameBinding {
   BindingKind kind = BindingKind::Other;
   unsigned count = 0;          // how many statements bind it (1: a single assignment)
   TSNode value{};              // `name = value`: the value of the first plain assignment
+  std::vector<TSNode> values;  // the values of every plain assignment, in source order
   TSNode iterable{};           // `for name in (a.sig, b.sig):` the literal tuple or list
   std::string importPath;      // Import: `import a.b as c` -> "a.b", `from m import x` -> "m.x",
                                // `from . import x` -> ".x", `from ..m import x` -> "..m.x"
@@ -108,6 +109,11 @@ public:
   // The class scope created by `class name` binding `binding`, or -1.
   int classBoundTo(const ResolvedName &binding) const;
   const NameBinding *binding(const ResolvedName &name) const;
+  // What the loop variable `reference` names (read in `scope`) takes, item by item, in the
+  // loop around it that binds it: `for sig in (a.x, b.x)` gives a.x and b.x; `for name, cb in
+  // actions` with `actions = (("a", f), ("b", g))` written before it gives f and g. nullopt
+  // where no such loop encloses it or its items are not written out.
+  std::optional<std::vector<TSNode>> loopItems(TSNode reference, int scope) const;
   // The nearest class whose method `scope` is (for `self`), or -1.
   int enclosingClass(int scope) const;
   // The function scope `def` with this name directly in a class body, or -1.

@@ -129,6 +129,27 @@ ModelDisconnection readDisconnection(const YAML::Node &node) {
   return d;
 }
 
+ModelHolder readHolder(const YAML::Node &node) {
+  checkKeys(node, {"form", "types", "names", "argument", "evidence"}, "a holder");
+  ModelHolder h;
+  h.form = text(node, "form");
+  if (h.form != "method" && h.form != "subscript-assignment")
+    fail(node["form"], "a holder's form must be method or subscript-assignment");
+  h.types = list(node, "types");
+  if (h.form == "method") {
+    h.names = list(node, "names");
+    try {
+      h.argument = node["argument"] ? node["argument"].as<int>() : -1;
+    } catch (const YAML::Exception &) {
+      fail(node["argument"], "'argument' must be a number");
+    }
+    if (h.argument < 0)
+      fail(node, "a method holder needs 'argument', the index of the object it keeps");
+  }
+  h.evidence = text(node, "evidence");
+  return h;
+}
+
 template <typename Fn> void forEach(const YAML::Node &root, const char *key, Fn fn) {
   YAML::Node items = root[key];
   if (!items)
@@ -142,7 +163,7 @@ template <typename Fn> void forEach(const YAML::Node &root, const char *key, Fn 
 ApiModel readModel(const YAML::Node &root, const std::string &file) {
   checkKeys(root,
             {"schema_version", "id", "name", "libraries", "evidence", "connections",
-             "disconnections", "finalizer_only_handles", "factories"},
+             "disconnections", "finalizer_only_handles", "factories", "holders"},
             "a model");
   if (text(root, "schema_version") != "1")
     fail(root["schema_version"], "unsupported schema_version (expected 1)");
@@ -169,6 +190,7 @@ ApiModel readModel(const YAML::Node &root, const std::string &file) {
     text(n, "evidence");
     model.factories.emplace_back(text(n, "call"), text(n, "returns"));
   });
+  forEach(root, "holders", [&](const YAML::Node &n) { model.holders.push_back(readHolder(n)); });
   return model;
 }
 
@@ -392,6 +414,27 @@ std::optional<ConnectionMatch> ApiModels::match(const CallbackRegistration &r) c
       if (model.shapeOnly == shapeOnly)
         if (auto m = matchModel(model, r))
           return m;
+  return std::nullopt;
+}
+
+std::optional<HolderMatch> ApiModels::keeps(const ObjectHolder &held) const {
+  const std::string &type = held.holder.types.empty() ? "" : held.holder.types.back();
+  if (type.empty())
+    return std::nullopt;
+  for (const ApiModel &model : models) {
+    if (model.shapeOnly)
+      continue;
+    for (const ModelHolder &h : model.holders) {
+      bool shape = h.form == "method"
+                       ? held.form == "call" && listed(h.names, held.name) && h.argument == held.argument
+                       : held.form == "subscript-assignment";
+      if (!shape)
+        continue;
+      for (const std::string &candidate : lineage(type))
+        if (typeMatches(model, h.types, candidate))
+          return HolderMatch{&model, &h};
+    }
+  }
   return std::nullopt;
 }
 

@@ -39,6 +39,15 @@ struct ModelDisconnection {
   bool needsArgument = false;
 };
 
+// A call or store after which the library's object keeps an object it is given: an object
+// tree (`group.add_action(action)`) or a container (`providers.append(p)`, `timers[k] = t`).
+struct ModelHolder {
+  std::string form; // method | subscript-assignment
+  std::vector<std::string> types, names;
+  int argument = -1; // method: the positional index of the kept object
+  std::string evidence;
+};
+
 struct ApiModel {
   std::string id, name, file, evidence;
   std::vector<std::string> libraries;
@@ -49,6 +58,13 @@ struct ApiModel {
   // Derived models: where the C++ finalizer releases each type's handle.
   std::vector<std::pair<std::string, SourceLocation>> finalizerLocations;
   std::vector<std::pair<std::string, std::string>> factories; // call -> returned type
+  std::vector<ModelHolder> holders;
+};
+
+// The model that says a holder keeps what it is handed.
+struct HolderMatch {
+  const ApiModel *model = nullptr;
+  const ModelHolder *holder = nullptr;
 };
 
 // A registration the model says stores its callback on `owner`.
@@ -84,6 +100,8 @@ public:
 
   // Typed models first; shape-only models when no typed one matches.
   std::optional<ConnectionMatch> match(const CallbackRegistration &registration) const;
+  // Typed models only: that an object is kept is never assumed from the shape of a call.
+  std::optional<HolderMatch> keeps(const ObjectHolder &holder) const;
   // Whether `breaker` removes what `match` stored.
   bool disconnects(const ConnectionMatch &match, const CycleBreaker &breaker) const;
   // The model claiming that `type`, or one of its bases, keeps a native handle that only its

@@ -10,16 +10,17 @@ bool isPrefix(const std::vector<std::string> &prefix, const std::vector<std::str
   return prefix.size() <= path.size() && std::equal(prefix.begin(), prefix.end(), path.begin());
 }
 
-// The capture that keeps the owner of the stored callback alive, if any.
+// The capture that keeps `owner` alive (the owner of the stored callback, or what keeps
+// that), if any.
 const Capture *closingCapture(const CallbackRegistration &registration,
-                              const ConnectionMatch &match) {
+                              const ConnectionMatch &match, const ObjectPath &owner) {
   for (const Capture &capture : registration.captures) {
     if (capture.weak)
       continue; // weakref.ref / proxy / WeakMethod: the owner may die
     if (capture.via == "bound-method" && match.connection->weakBoundMethods)
       continue; // the library holds bound methods weakly (Qt)
-    if (capture.binding.bindingId == match.owner.root.bindingId &&
-        isPrefix(capture.attributes, match.owner.attributes))
+    if (capture.binding.bindingId == owner.root.bindingId &&
+        isPrefix(capture.attributes, owner.attributes))
       return &capture;
   }
   return nullptr;
@@ -127,6 +128,11 @@ std::string untilWhen(std::optional<bool> collectable) {
 
 std::string quoted(llvm::StringRef text) { return ("'" + text + "'").str(); }
 
+// The holder's step of a cycle: "add_action()", "[]".
+std::string keeperLink(const ObjectHolder &held) {
+  return held.form == "call" ? held.name + "()" : "[]";
+}
+
 std::string callbackDescription(const CallbackRegistration &r) {
   if (r.callbackKind == "lambda")
     return "lambda";
@@ -170,10 +176,17 @@ std::vector<CaptureCycle> findCaptureCycles(const FactSet &facts, const ApiModel
     auto match = models.match(registration);
     if (!match)
       continue;
-    const Capture *capture = closingCapture(registration, *match);
+    CaptureCycle cycle;
+    const Capture *capture = closingCapture(registration, *match, match->owner);
+    // A local the callback does not hold, handed to an object the callback does hold.
+    for (size_t i = 0; !capture && i < registration.keptBy.size(); ++i)
+      if (auto keeper = models.keeps(registration.keptBy[i]))
+        if ((capture = closingCapture(registration, *match, registration.keptBy[i].holder))) {
+          cycle.keptBy = &registration.keptBy[i];
+          cycle.keeper = *keeper;
+        }
     if (!capture || isBroken(models, *match, *capture, registration.breakers))
       continue;
-    CaptureCycle cycle;
     cycle.registration = &registration;
     cycle.match = *match;
     cycle.capture = capture;
@@ -183,7 +196,7 @@ std::vector<CaptureCycle> findCaptureCycles(const FactSet &facts, const ApiModel
         break;
       }
     findPinnedHandle(facts, models, cycle);
-    const ObjectPath &owner = cycle.match.owner;
+    const ObjectPath &owner = cycle.keptBy ? cycle.keptBy->holder : cycle.match.owner;
     if (!owner.attributes.empty() && !owner.types.empty())
       cycle.ownerAssignedAt = attributeAssignedAt(facts, owner.types[0], owner.attributes[0]);
     cycles.push_back(std::move(cycle));
@@ -204,8 +217,12 @@ Finding describeCycle(const CaptureCycle &cycle, const char *ruleId, Level level
   finding.ruleId = ruleId;
   finding.level = level;
   finding.location = r.site;
-  std::string chain = captured + (owner.text == captured ? "" : " -> " + owner.text) + " -> " +
-                      match.link + " -> " + callbackName + " -> " + captured;
+  std::string kept =
+      cycle.keptBy ? (cycle.keptBy->holder.text == captured ? "" : " -> " + cycle.keptBy->holder.text) +
+                         " -> " + keeperLink(*cycle.keptBy)
+                   : "";
+  std::string chain = captured + kept + (owner.text == captured ? "" : " -> " + owner.text) +
+                      " -> " + match.link + " -> " + callbackName + " -> " + captured;
   finding.message = callback + " connected to " + match.holder + " captures " + quoted(captured) +
                     ": reference cycle " + chain;
   finding.collectable = cycle.collectable();
@@ -228,7 +245,18 @@ Finding describeCycle(const CaptureCycle &cycle, const char *ruleId, Level level
       : owner.attributes.empty()
           ? quoted(owner.root.name) + " owns " + match.holder
           : quoted(owner.root.name) + " owns " + quoted(owner.text) + ", which owns " + match.holder;
-  finding.path = {{cycle.ownerAssignedAt.value_or(owner.root.definedAt), owns}};
+  if (cycle.keptBy) {
+    const ObjectPath &holder = cycle.keptBy->holder;
+    finding.path = {{cycle.ownerAssignedAt.value_or(holder.root.definedAt),
+                     holder.attributes.empty()
+                         ? quoted(holder.root.name) + " is defined here"
+                         : quoted(holder.root.name) + " owns " + quoted(holder.text)},
+                    {cycle.keptBy->location, quoted(holder.text) + " keeps " + quoted(owner.text) +
+                                                 " (" + keeperLink(*cycle.keptBy) + ", " +
+                                                 cycle.keeper.model->name + ")"}};
+  } else {
+    finding.path = {{cycle.ownerAssignedAt.value_or(owner.root.definedAt), owns}};
+  }
   // Made through the scan's own helpers: each call inward, the registration innermost.
   for (size_t i = 0; i < r.through.size(); ++i)
     finding.path.push_back(

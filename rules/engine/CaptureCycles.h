@@ -27,6 +27,10 @@ struct CaptureCycle {
   // Undone in another method of the owner's class (`stop()` disconnects it): the cycle lasts
   // until that method runs, a lifecycle the code manages rather than a leak it makes.
   const LifecycleBreaker *brokenOnlyBy = nullptr;
+  // The receiver is a local the function hands to a holder the capture owns
+  // (`self.group.add_action(action)`): the cycle goes capture -> holder -> receiver.
+  const ObjectHolder *keptBy = nullptr;
+  HolderMatch keeper;
 
   bool shapeOnly() const { return match.model->shapeOnly; }
   // Matched by shape on an object nothing tells the type of (a parameter, the result of an

@@ -127,6 +127,20 @@ bool fromJSON(const Value &value, LifecycleBreaker &out, Path path) {
   return m && m.map("method", out.method) && m.map("breaker", out.breaker);
 }
 
+Value toJSON(const ObjectHolder &h) {
+  return Object{{"form", h.form},
+                {"holder", toJSON(h.holder)},
+                {"name", h.name},
+                {"argument", h.argument},
+                {"location", toJSON(h.location)}};
+}
+
+bool fromJSON(const Value &value, ObjectHolder &out, Path path) {
+  ObjectMapper m(value, path);
+  return m && m.map("form", out.form) && m.map("holder", out.holder) && m.map("name", out.name) &&
+         m.map("argument", out.argument) && m.map("location", out.location);
+}
+
 static Array locations(const std::vector<SourceLocation> &all) {
   Array out;
   for (const SourceLocation &location : all)
@@ -135,7 +149,9 @@ static Array locations(const std::vector<SourceLocation> &all) {
 }
 
 Value toJSON(const CallbackRegistration &r) {
-  Array captures, breakers, lifecycleBreakers;
+  Array captures, breakers, lifecycleBreakers, keptBy;
+  for (const ObjectHolder &h : r.keptBy)
+    keptBy.push_back(toJSON(h));
   for (const Capture &c : r.captures)
     captures.push_back(toJSON(c));
   for (const CycleBreaker &b : r.breakers)
@@ -155,7 +171,8 @@ Value toJSON(const CallbackRegistration &r) {
                 {"captures", std::move(captures)},
                 {"breakers", std::move(breakers)},
                 {"through", locations(r.through)},
-                {"lifecycleBreakers", std::move(lifecycleBreakers)}};
+                {"lifecycleBreakers", std::move(lifecycleBreakers)},
+                {"keptBy", std::move(keptBy)}};
 }
 
 bool fromJSON(const Value &value, CallbackRegistration &out, Path path) {
@@ -168,7 +185,8 @@ bool fromJSON(const Value &value, CallbackRegistration &out, Path path) {
          m.map("callbackArgumentLocation", out.callbackArgumentLocation) &&
          m.map("captures", out.captures) && m.map("breakers", out.breakers) &&
          m.mapOptional("through", out.through) &&
-         m.mapOptional("lifecycleBreakers", out.lifecycleBreakers);
+         m.mapOptional("lifecycleBreakers", out.lifecycleBreakers) &&
+         m.mapOptional("keptBy", out.keptBy);
 }
 
 Value toJSON(const FinalizerRelease &f) {

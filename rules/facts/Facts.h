@@ -82,6 +82,19 @@ struct LifecycleBreaker {
   friend bool operator==(const LifecycleBreaker &, const LifecycleBreaker &) = default;
 };
 
+// Where a function hands an object of its own to another object that may keep it: a call
+// (`self.group.add_action(action)`, `self.providers.append(provider)`) or a subscript store
+// (`self.timers[name] = timer`). API models say which calls keep their argument
+// (`holders:`): the holder then owns the object, as an object tree or a container does.
+struct ObjectHolder {
+  std::string form;   // call | subscript-assignment
+  ObjectPath holder;  // `self.group`, `self.providers`, `self.timers`
+  std::string name;   // call: the method ("add_action"); "" for a subscript store
+  int argument = -1;  // call: the positional index the object is passed at
+  SourceLocation location;
+  friend bool operator==(const ObjectHolder &, const ObjectHolder &) = default;
+};
+
 // A callback handed to an object that may store it: `recv.sig.connect(cb)`,
 // `recv.add_listener(cb)`, `recv.on_message = cb`, `Button(command=cb)`, ... The frontend
 // records the shape; API models (rules/models) say whether and how that shape stores it.
@@ -107,6 +120,9 @@ struct CallbackRegistration {
   std::vector<SourceLocation> through = {};
   // Registrations on `self`'s attributes in a method: what other methods of the class undo.
   std::vector<LifecycleBreaker> lifecycleBreakers = {};
+  // Where the function hands the receiver, a local of its own, to an object that may keep it,
+  // before or after the registration: what may own the receiver when no capture does.
+  std::vector<ObjectHolder> keptBy = {};
   friend bool operator==(const CallbackRegistration &, const CallbackRegistration &) = default;
 };
 
@@ -475,7 +491,7 @@ const char *levelName(Notification::Level level);
 // The version of the facts' shape and JSON form. Bump it when a fact gains, loses or renames a
 // field, or when what a field means changes: facts stored by an earlier capcycle (the C++ facts
 // cache, clang-checks/FactsCache.h) must then be extracted again, not read in the old shape.
-inline constexpr unsigned FactsFormatVersion = 12;
+inline constexpr unsigned FactsFormatVersion = 13;
 
 // JSON round-trip (the format of `capcycle facts`).
 llvm::json::Value toJSON(const SourceLocation &location);
@@ -484,6 +500,7 @@ llvm::json::Value toJSON(const ObjectPath &path);
 llvm::json::Value toJSON(const Capture &capture);
 llvm::json::Value toJSON(const CycleBreaker &breaker);
 llvm::json::Value toJSON(const LifecycleBreaker &breaker);
+llvm::json::Value toJSON(const ObjectHolder &holder);
 llvm::json::Value toJSON(const CallbackRegistration &registration);
 llvm::json::Value toJSON(const FinalizerRelease &release);
 llvm::json::Value toJSON(const PythonCallableStore &store);
@@ -512,6 +529,7 @@ bool fromJSON(const llvm::json::Value &value, ObjectPath &out, llvm::json::Path 
 bool fromJSON(const llvm::json::Value &value, Capture &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, CycleBreaker &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, LifecycleBreaker &out, llvm::json::Path path);
+bool fromJSON(const llvm::json::Value &value, ObjectHolder &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, CallbackRegistration &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, FinalizerRelease &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, PythonCallableStore &out, llvm::json::Path path);

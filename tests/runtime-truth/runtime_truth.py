@@ -177,6 +177,22 @@ CASES = [
                 "    while context.iteration(False):\n        pass",
     },
     {
+        # A holder (object tree): the owner keeps an action group, the group keeps the action,
+        # and the action's handler holds the owner.
+        "model": "pygobject", "registration": "Gio.SimpleActionGroup.add_action",
+        "imports": "from gi.repository import Gio, GLib",
+        "owner_class": "class Owner:\n"
+                       "    def __init__(self):\n        self.group = Gio.SimpleActionGroup()\n\n"
+                       "    def on_event(self, *args):\n        pass\n",
+        "make_owner": "Owner()",
+        "connect": "action = Gio.SimpleAction.new(\"fired\", None)\n"
+                   "    action.connect(\"activate\", {callback})\n"
+                   "    owner.group.add_action(action)",
+        "native": None,
+        "pump": "    context = GLib.MainContext.default()\n"
+                "    while context.iteration(False):\n        pass",
+    },
+    {
         "model": "tkinter", "registration": "Tcl().after",
         "imports": "import tkinter",
         "owner_class": "class Owner(tkinter.Tk):\n    def on_event(self, *args):\n        pass\n",
