@@ -7,23 +7,27 @@
 namespace capcycle::python {
 
 namespace {
-// The first assignment of `attribute` that stores a parameter of its method as it came in
-// (`self._player = player`, the parameter never rebound): the callers tell the type.
-std::optional<PythonAttribute> storedParameter(int cls, llvm::StringRef attribute,
-                                               const ScopeModel &model,
-                                               const ObjectResolver &objects) {
+// The first assignment of `attribute` whose value is a name or attribute chain the file cannot
+// type (`self._player = player`, `self._settings = application.props.settings`): the cross-file
+// stage types it, by the chain's root's type or, for a parameter of the assigning def that is
+// never rebound, by what the def's callers pass.
+std::optional<PythonAttribute> storedChain(int cls, llvm::StringRef attribute,
+                                           const ScopeModel &model,
+                                           const ObjectResolver &objects) {
   for (const AttributeAssignment &assignment : model.scope(cls).attributeAssignments) {
-    if (assignment.attribute != attribute || !is(assignment.value, kinds().identifier))
+    if (assignment.attribute != attribute || ts_node_is_null(assignment.value))
       continue;
-    llvm::StringRef name = nodeText(assignment.value, model.source());
-    auto binding = objects.resolveName(name, assignment.scope);
+    auto value = objects.writtenPathOf(assignment.value, assignment.scope);
+    if (!value || !value->types.back().empty())
+      continue;
+    PythonAttribute stored{attribute.str(), "", assignment.at, *value};
+    auto binding = objects.resolveName(value->root.name, assignment.scope);
     int function = objects.enclosingFunction(assignment.scope);
     const NameBinding *bound = binding ? model.binding(*binding) : nullptr;
-    if (!bound || bound->kind != BindingKind::Parameter || bound->count != 1 ||
-        binding->scope != function || model.scope(function).firstParameter == name)
-      continue;
-    return PythonAttribute{attribute.str(), "", assignment.at, objects.functionKey(function),
-                           name.str()};
+    if (bound && bound->kind == BindingKind::Parameter && bound->count == 1 &&
+        binding->scope == function && model.scope(function).firstParameter != value->root.name)
+      stored.parameterOf = objects.functionKey(function);
+    return stored;
   }
   return std::nullopt;
 }
@@ -58,7 +62,7 @@ std::vector<PythonAttribute> attributeTypes(int cls, const ScopeModel &model,
       return;
     if (std::string type = objects.attributeType(cls, name); !type.empty())
       attributes.push_back({name.str(), std::move(type), locationOf(name)});
-    else if (auto stored = storedParameter(cls, name, model, objects))
+    else if (auto stored = storedChain(cls, name, model, objects))
       attributes.push_back(std::move(*stored));
   };
   for (const AttributeAssignment &assignment : model.scope(cls).attributeAssignments)

@@ -119,14 +119,24 @@ int ObjectResolver::classScopeOf(const std::string &type) const {
 }
 
 std::optional<ObjectPath> ObjectResolver::pathOf(TSNode expression, int scope) const {
+  return pathOf(expression, scope, /*throughOwnedAliases=*/true);
+}
+
+std::optional<ObjectPath> ObjectResolver::writtenPathOf(TSNode expression, int scope) const {
+  return pathOf(expression, scope, /*throughOwnedAliases=*/false);
+}
+
+std::optional<ObjectPath> ObjectResolver::pathOf(TSNode expression, int scope,
+                                                 bool throughOwnedAliases) const {
   AttributeChain chain = splitChain(expression, model.source());
   if (!is(chain.root, kinds().identifier))
     return std::nullopt;
   auto root = resolveName(nodeText(chain.root, model.source()), scope);
   if (!root)
     return std::nullopt;
-  if (std::optional<ObjectPath> owned = ownedAlias(*root, chain.attributes))
-    return owned;
+  if (throughOwnedAliases)
+    if (std::optional<ObjectPath> owned = ownedAlias(*root, chain.attributes))
+      return owned;
   ObjectPath path;
   path.root = bindingRef(*root);
   path.attributes = std::move(chain.attributes);

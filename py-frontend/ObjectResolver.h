@@ -29,6 +29,9 @@ public:
   // A name or attribute chain read in `scope`; nullopt for anything else (calls, subscripts)
   // and for names that resolve to no binding (builtins).
   std::optional<ObjectPath> pathOf(TSNode expression, int scope) const;
+  // pathOf as written: a local or parameter that another name for an attribute of `self` stays
+  // itself (what the attribute is assigned, not the attribute).
+  std::optional<ObjectPath> writtenPathOf(TSNode expression, int scope) const;
   // pathOf where the chain starts from an object of a function (not a module or a class, which
   // are the same object for every caller): what can receive a callback or be passed on.
   std::optional<ObjectPath> instancePathOf(TSNode expression, int scope) const;
@@ -84,6 +87,7 @@ private:
   std::string libraryBaseOf(int cls, int depth) const;
   std::string typeOfClassLevelValue(TSNode value, int cls, int depth) const;
   std::string typeOfReassignedLocal(const ResolvedName &name, TSNode use) const;
+  std::optional<ObjectPath> pathOf(TSNode expression, int scope, bool throughOwnedAliases) const;
   std::string qualifiedDottedName(llvm::StringRef dotted, int scope) const;
   std::optional<ObjectPath> ownedAlias(const ResolvedName &local,
                                        llvm::ArrayRef<std::string> below) const;

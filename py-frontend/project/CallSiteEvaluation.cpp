@@ -136,6 +136,19 @@ std::optional<CallbackRegistration> evaluate(const ParameterizedRegistration &de
   return r;
 }
 
+// A cycle a def closes by itself (`self.x` receiving a callback that holds `self`, whatever
+// else it captures of the def's parameters) is reported where the def registers it; its
+// callers add only other paths to the same cycle.
+bool closesItself(const CallbackRegistration &made, const PythonFunction &function) {
+  const std::string &receiver = made.receiver.root.bindingId;
+  auto supplied = llvm::ArrayRef(function.parameters).drop_front(function.bindsSelf ? 1 : 0);
+  if (llvm::any_of(supplied, [&](const BindingRef &p) { return p.bindingId == receiver; }) ||
+      llvm::is_contained(function.returned, receiver))
+    return false;
+  return llvm::any_of(made.captures,
+                      [&](const Capture &c) { return c.binding.bindingId == receiver; });
+}
+
 // What the caller supplies in turn: a registration made at `call` that still names the
 // enclosing def's parameters (its receiver, a capture, or the callback passed on by name) is
 // evaluated again at that def's call sites.
@@ -156,11 +169,7 @@ std::optional<ParameterizedRegistration> stillDependent(const CallbackRegistrati
     return supplied(made.callbackName, "") ? std::optional<ParameterizedRegistration>(
                                                  {caller->key, made, made.callbackName})
                                            : std::nullopt;
-  // A cycle the caller closes itself (`self.x` receiving a callback that holds `self`) is
-  // reported here; its callers add only other paths to the same cycle.
-  const std::string &receiver = made.receiver.root.bindingId;
-  if (!supplied("", receiver) && !llvm::is_contained(caller->returned, receiver) &&
-      llvm::any_of(made.captures, [&](const Capture &c) { return c.binding.bindingId == receiver; }))
+  if (closesItself(made, *caller))
     return std::nullopt;
   // Made on a local the caller returns: on whatever the caller's callers assign it to.
   if (!supplied("", made.receiver.root.bindingId) &&
@@ -203,7 +212,8 @@ std::vector<CallbackRegistration> evaluateAtCallSites(const FactSet &facts,
     std::vector<ParameterizedRegistration> next;
     for (const ParameterizedRegistration &dependent : pending) {
       const PythonFunction *function = project.functionByKey(dependent.function);
-      if (!function || isSignalStore(*function, dependent.registration))
+      if (!function || isSignalStore(*function, dependent.registration) ||
+          (dependent.callbackParameter.empty() && closesItself(dependent.registration, *function)))
         continue;
       auto [begin, end] = callsOf.equal_range(function->key);
       for (auto it = begin; it != end; ++it) {

@@ -155,7 +155,7 @@ std::string ProjectModel::attributeType(const std::string &classId, llvm::String
     return classId;
   for (const PythonAttribute &a : cls->second->attributes)
     if (a.name == attribute)
-      return a.type.empty() ? parameterType(a.parameterOf, a.parameter, depth + 1)
+      return a.type.empty() ? chainType(a, cls->second->location.file, depth + 1)
                             : resolve(a.type, cls->second->location.file);
   for (const std::string &base : cls->second->bases)
     if (std::string type = attributeType(resolve(base, cls->second->location.file), attribute,
@@ -163,6 +163,18 @@ std::string ProjectModel::attributeType(const std::string &classId, llvm::String
         !type.empty())
       return type;
   return {};
+}
+
+std::string ProjectModel::chainType(const PythonAttribute &attribute, const std::string &file,
+                                    int depth) const {
+  if (attribute.value.root.name.empty() || depth > MaxDepth)
+    return {};
+  ObjectPath value = attribute.value;
+  if (value.types.front().empty() && !attribute.parameterOf.empty())
+    value.types.front() = parameterType(attribute.parameterOf, value.root.name, depth + 1);
+  resolvePath(value, file, depth + 1);
+  const std::string &type = value.types.back();
+  return llvm::StringRef(type).ends_with("()") ? std::string() : type;
 }
 
 bool ProjectModel::derivesFromGObject(const std::string &classId, int depth) const {

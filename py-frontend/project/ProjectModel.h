@@ -60,6 +60,9 @@ private:
   std::string parameterType(const std::string &function, llvm::StringRef parameter,
                             int depth) const;
   bool derivesFromGObject(const std::string &classId, int depth) const;
+  // The type of the chain an attribute stores (PythonAttribute::value), seen from `file`.
+  std::string chainType(const PythonAttribute &attribute, const std::string &file,
+                        int depth) const;
   std::string passedType(const PythonFunction &function, llvm::StringRef parameter,
                          int depth) const;
   // An absolute dotted name cut at the longest prefix that is a module of the scan: that

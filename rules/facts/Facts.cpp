@@ -224,18 +224,18 @@ bool fromJSON(const Value &value, PythonCallableStore &out, Path path) {
 
 Value toJSON(const PythonAttribute &a) {
   Object out{{"name", a.name}, {"type", a.type}, {"location", toJSON(a.location)}};
-  if (!a.parameterOf.empty()) {
+  if (!a.value.root.name.empty())
+    out["value"] = toJSON(a.value);
+  if (!a.parameterOf.empty())
     out["parameterOf"] = a.parameterOf;
-    out["parameter"] = a.parameter;
-  }
   return out;
 }
 
 bool fromJSON(const Value &value, PythonAttribute &out, Path path) {
   ObjectMapper m(value, path);
   return m && m.map("name", out.name) && m.map("type", out.type) &&
-         m.mapOptional("location", out.location) && m.mapOptional("parameterOf", out.parameterOf) &&
-         m.mapOptional("parameter", out.parameter);
+         m.mapOptional("location", out.location) && m.mapOptional("value", out.value) &&
+         m.mapOptional("parameterOf", out.parameterOf);
 }
 
 Value toJSON(const PythonClass &c) {

@@ -215,12 +215,14 @@ struct PythonAttribute {
   // else the declaration (`rec: Recognizer`, a property's def). The first edge of a cycle
   // through the attribute is shown there, in whichever file the class is.
   SourceLocation location = {};
-  // Where no type tells but a method stores one of its parameters (`def __init__(self,
-  // player): self._player = player`): that def's PythonFunction::key and the parameter's
-  // name. The cross-file stage types the attribute by what the def's call sites pass
+  // Where the file cannot tell the type but the value is a name or attribute chain
+  // (`self._player = player`, `self._settings = application.props.settings`,
+  // `self._model = self._coremodel.props.songs`): that chain, for the cross-file stage to
+  // type through other modules' classes. When its root is a parameter of the assigning def,
+  // `parameterOf` is that def's PythonFunction::key: the def's call sites say what it is
   // (`PauseOnSuspend(self._player)`).
+  ObjectPath value = {};
   std::string parameterOf = {};
-  std::string parameter = {};
   friend bool operator==(const PythonAttribute &, const PythonAttribute &) = default;
 };
 
