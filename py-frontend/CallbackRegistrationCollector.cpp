@@ -331,16 +331,19 @@ private:
     return breakers;
   }
 
-  // A receiver that is a local of the registering function (`action = Gio.SimpleAction.new(..)`,
-  // not a parameter, not `self`): the calls and subscript stores of the same function that
-  // hand it to an object reached from elsewhere (`self.group.add_action(action)`,
-  // `self.timers[name] = action`), in either order. The models say which calls keep it.
+  // A receiver that is a local or a parameter of the registering function (`action =
+  // Gio.SimpleAction.new(..)`, `def register(self, stack)`; not `self`): the calls and
+  // subscript stores of the same function that hand it to an object reached from elsewhere
+  // (`self.group.add_action(action)`, `self.stacks.append(stack)`, `self.timers[name] =
+  // action`), in either order. The models say which calls keep it.
   std::vector<ObjectHolder> holdersOf(const CallbackRegistration &registration) {
     std::vector<ObjectHolder> holders;
     int scope = siteScopes[&registration - registrations.data()];
     auto root = objects.resolveName(registration.receiver.root.name, scope);
     const NameBinding *binding = root ? model.binding(*root) : nullptr;
-    if (!binding || binding->kind != BindingKind::Assignment ||
+    bool parameter = binding && binding->kind == BindingKind::Parameter &&
+                     model.scope(root->scope).firstParameter != root->name;
+    if (!binding || (binding->kind != BindingKind::Assignment && !parameter) ||
         model.scope(root->scope).kind != ScopeKind::Function ||
         model.bindingId(*root) != registration.receiver.root.bindingId)
       return holders;

@@ -306,7 +306,24 @@ std::string ProjectModel::resolveIn(const std::string &file, llvm::StringRef nam
 
 namespace {
 
-void resolveReceiver(const ProjectModel &project, CallbackRegistration &registration) {
+// Parameter binding id -> the def it is a parameter of (`self` aside): a receiver rooted at
+// one is what the def's callers pass.
+using ParameterOwners = std::map<std::string, const PythonFunction *>;
+
+ParameterOwners parameterOwners(const FactSet &facts) {
+  ParameterOwners owners;
+  for (const PythonFunction &function : facts.pythonFunctions)
+    for (size_t i = function.bindsSelf ? 1 : 0; i < function.parameters.size(); ++i)
+      owners.emplace(function.parameters[i].bindingId, &function);
+  return owners;
+}
+
+void resolveReceiver(const ProjectModel &project, const ParameterOwners &parameters,
+                     CallbackRegistration &registration) {
+  ObjectPath &receiver = registration.receiver;
+  if (!receiver.types.empty() && receiver.types.front().empty())
+    if (auto owner = parameters.find(receiver.root.bindingId); owner != parameters.end())
+      receiver.types.front() = project.parameterType(owner->second->key, receiver.root.name);
   project.resolvePath(registration.receiver, registration.site.file);
   if (registration.form == "constructor-call")
     registration.name = project.resolve(registration.name, registration.site.file);
@@ -327,8 +344,9 @@ void resolveAcrossFiles(FactSet &facts) {
   facts.callbackRegistrations.insert(facts.callbackRegistrations.end(),
                                      std::make_move_iterator(evaluated.begin()),
                                      std::make_move_iterator(evaluated.end()));
+  ParameterOwners parameters = parameterOwners(facts);
   for (CallbackRegistration &registration : facts.callbackRegistrations)
-    resolveReceiver(project, registration);
+    resolveReceiver(project, parameters, registration);
   // The model reads the classes as the files gave them; they change once it is done.
   facts.pythonClasses = std::move(classes);
 }

@@ -54,11 +54,12 @@ public:
   const PythonFunction *method(const std::string &classId, llvm::StringRef name,
                                int depth = 0) const;
 
-private:
   // The type a def's parameter has where its callers say: what the first call site that tells
   // passes for it.
   std::string parameterType(const std::string &function, llvm::StringRef parameter,
-                            int depth) const;
+                            int depth = 0) const;
+
+private:
   bool derivesFromGObject(const std::string &classId, int depth) const;
   // The type of the chain an attribute stores (PythonAttribute::value), seen from `file`.
   std::string chainType(const PythonAttribute &attribute, const std::string &file,
