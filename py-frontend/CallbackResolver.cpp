@@ -137,6 +137,24 @@ bool CallbackResolver::mayInheritMethod(int classScope, llvm::StringRef name) co
   return !ts_node_is_null(bases) && ts_node_named_child_count(bases) > 0;
 }
 
+// The object a callback holds, as a capture: the path's root and attributes, except that a
+// local bound to what a getter returned (`future = loop.create_future()`) stays that local,
+// the same object whatever the getter returns on another call.
+static Capture heldObject(const ObjectPath &path) {
+  Capture capture;
+  size_t written = std::min<size_t>(path.writtenAttributes, path.attributes.size());
+  bool throughGetter = std::any_of(path.attributes.begin(), path.attributes.begin() + written,
+                                   [](llvm::StringRef a) { return a.ends_with("()"); });
+  if (!path.written.name.empty() && throughGetter) {
+    capture.binding = path.written;
+    capture.attributes.assign(path.attributes.begin() + written, path.attributes.end());
+  } else {
+    capture.binding = path.root;
+    capture.attributes = path.attributes;
+  }
+  return capture;
+}
+
 // What a bound method's instance holds is held through the bound method: a library that keeps
 // bound methods weakly (Qt) lets the instance, and all it holds, die.
 static void appendHeldThroughSelf(const CaptureSet &from, CaptureSet &to) {
@@ -181,9 +199,7 @@ std::optional<ResolvedCallback> CallbackResolver::resolveBoundMethod(TSNode attr
       nodeText(ts_node_child_by_field_id(attribute, fields().attributeName), model.source());
   if (cls >= 0 && model.methodOf(cls, method) < 0 && !mayInheritMethod(cls, method))
     return std::nullopt;
-  Capture capture;
-  capture.binding = path->root;
-  capture.attributes = path->attributes;
+  Capture capture = heldObject(*path);
   capture.referencedAt = nodeLocation(object, model.file());
   capture.via = "bound-method";
   callback.captures.push_back(std::move(capture));
@@ -228,9 +244,7 @@ void CallbackResolver::addArgumentCapture(TSNode argument, int scope, const char
   auto root = objects.resolveName(path->root.name, scope);
   if (!root || objects.isModuleOrClass(*root))
     return;
-  Capture capture;
-  capture.binding = path->root;
-  capture.attributes = path->attributes;
+  Capture capture = heldObject(*path);
   capture.referencedAt = nodeLocation(argument, model.file());
   capture.via = via;
   out.push_back(std::move(capture));

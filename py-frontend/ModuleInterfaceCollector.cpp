@@ -93,8 +93,13 @@ std::vector<PythonClass> collectClasses(const ScopeModel &model) {
       if (!base.empty())
         bases.push_back(std::move(base));
     }
+    std::vector<std::string> methods;
+    for (const auto &entry : cls.bindings)
+      if (entry.getValue().kind == BindingKind::Function)
+        methods.push_back(entry.getKey().str());
+    llvm::sort(methods);
     classes.push_back({cls.name, objects.classId(i), std::move(bases), cls.nameLocation,
-                       attributeTypes(i, model, objects)});
+                       attributeTypes(i, model, objects), std::move(methods)});
   }
   return classes;
 }

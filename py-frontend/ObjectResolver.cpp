@@ -19,11 +19,30 @@ struct AttributeChain {
   std::vector<std::string> attributes;
 };
 
-AttributeChain splitChain(TSNode expression, llvm::StringRef source) {
+// `view.get_selection()`: a method called with no arguments, the getter form. Read as the step
+// "get_selection()" of a chain, whose object is what the receiver's class returns; whether the
+// receiver keeps that object is the library model's claim (owned factories), never assumed.
+bool isGetterCall(TSNode node) {
+  if (!is(node, kinds().call))
+    return false;
+  TSNode arguments = ts_node_child_by_field_id(node, fields().arguments);
+  return is(ts_node_child_by_field_id(node, fields().function), kinds().attribute) &&
+         is(arguments, kinds().argumentList) && ts_node_named_child_count(arguments) == 0;
+}
+
+AttributeChain splitChain(TSNode expression, llvm::StringRef source, bool throughGetters) {
   AttributeChain chain{expression, {}};
-  while (is(chain.root, kinds().attribute)) {
+  for (;;) {
+    std::string suffix;
+    if (throughGetters && isGetterCall(chain.root)) {
+      chain.root = ts_node_child_by_field_id(chain.root, fields().function);
+      suffix = "()";
+    } else if (!is(chain.root, kinds().attribute)) {
+      break;
+    }
     chain.attributes.push_back(
-        nodeText(ts_node_child_by_field_id(chain.root, fields().attributeName), source).str());
+        nodeText(ts_node_child_by_field_id(chain.root, fields().attributeName), source).str() +
+        suffix);
     chain.root = ts_node_child_by_field_id(chain.root, fields().object);
   }
   std::reverse(chain.attributes.begin(), chain.attributes.end());
@@ -128,7 +147,7 @@ std::optional<ObjectPath> ObjectResolver::writtenPathOf(TSNode expression, int s
 
 std::optional<ObjectPath> ObjectResolver::pathOf(TSNode expression, int scope,
                                                  bool throughOwnedAliases) const {
-  AttributeChain chain = splitChain(expression, model.source());
+  AttributeChain chain = splitChain(expression, model.source(), /*throughGetters=*/true);
   if (!is(chain.root, kinds().identifier))
     return std::nullopt;
   auto root = resolveName(nodeText(chain.root, model.source()), scope);
@@ -160,11 +179,23 @@ std::optional<ObjectPath> ObjectResolver::pathOf(TSNode expression, int scope,
 std::optional<ObjectPath> ObjectResolver::ownedAlias(const ResolvedName &local,
                                                      llvm::ArrayRef<std::string> below) const {
   const NameBinding *binding = model.binding(local);
-  const Scope &function = model.scope(local.scope);
   // A parameter the method stores (`self._player = player`) is that attribute as well.
   bool parameter = binding && binding->kind == BindingKind::Parameter;
-  if (!binding || (binding->kind != BindingKind::Assignment && !parameter) ||
-      binding->count != 1 || function.kind != ScopeKind::Function ||
+  if (!binding || (binding->kind != BindingKind::Assignment && !parameter) || binding->count != 1)
+    return std::nullopt;
+  // An attribute of `self` first (`self.bus = bus = self.pipe.get_bus()` is `self.bus`), then
+  // the chain the local is bound to.
+  if (std::optional<ObjectPath> attribute = attributeAlias(local, below))
+    return attribute;
+  return parameter ? std::nullopt : aliasedChain(local, binding->value, below);
+}
+
+std::optional<ObjectPath> ObjectResolver::attributeAlias(const ResolvedName &local,
+                                                         llvm::ArrayRef<std::string> below) const {
+  const NameBinding *binding = model.binding(local);
+  const Scope &function = model.scope(local.scope);
+  bool parameter = binding->kind == BindingKind::Parameter;
+  if (function.kind != ScopeKind::Function ||
       function.firstParameter.empty() || local.name == function.firstParameter)
     return std::nullopt;
   auto selfAttribute = [&](TSNode node) -> std::optional<std::string> {
@@ -212,11 +243,46 @@ std::optional<ObjectPath> ObjectResolver::ownedAlias(const ResolvedName &local,
                                           : typeOfAttribute(path.types.back(), *attribute, 0));
   for (size_t i = 1; i < path.attributes.size(); ++i)
     path.types.push_back(typeOfAttribute(path.types.back(), path.attributes[i], 0));
+  path.written = bindingRef(local);
+  path.writtenAttributes = 1;
+  return path;
+}
+
+// `sel = self.view.get_selection()` or `buf = self.textview.props.buffer`: a local bound once
+// to a longer chain is that chain's object, where the chain starts from the method's object or
+// goes through a getter (the library model decides whether the getter's receiver keeps what
+// it returns). A single attribute of `self` is ownedAlias's own case.
+std::optional<ObjectPath> ObjectResolver::aliasedChain(const ResolvedName &local, TSNode value,
+                                                       llvm::ArrayRef<std::string> below) const {
+  if (ts_node_is_null(value) || !(is(value, kinds().attribute) || isGetterCall(value)) ||
+      aliasDepth > MaxDepth)
+    return std::nullopt;
+  ++aliasDepth;
+  std::optional<ObjectPath> path = pathOf(value, local.scope, /*throughOwnedAliases=*/true);
+  --aliasDepth;
+  if (!path)
+    return std::nullopt;
+  auto root = resolveName(path->root.name, local.scope);
+  bool getter = llvm::any_of(path->attributes,
+                             [](llvm::StringRef a) { return a.ends_with("()"); });
+  bool ofSelf = path->root.name == model.scope(local.scope).firstParameter;
+  if (!root || isModuleOrClass(*root) || root->name == local.name || !(getter || ofSelf) ||
+      path->attributes.size() < (getter ? 1u : 2u))
+    return std::nullopt;
+  path->written = bindingRef(local);
+  path->writtenAttributes = path->attributes.size();
+  for (const std::string &attribute : below) {
+    path->attributes.push_back(attribute);
+    path->types.push_back(typeOfAttribute(path->types.back(), attribute, 0));
+  }
+  path->text = path->root.name;
+  for (const std::string &name : path->attributes)
+    path->text += "." + name;
   return path;
 }
 
 std::vector<ObjectPath> ObjectResolver::pathsOf(TSNode expression, int scope) const {
-  AttributeChain chain = splitChain(expression, model.source());
+  AttributeChain chain = splitChain(expression, model.source(), /*throughGetters=*/true);
   std::optional<ResolvedName> root =
       is(chain.root, kinds().identifier)
           ? model.resolve(scope, nodeText(chain.root, model.source()))
@@ -243,7 +309,7 @@ std::vector<ObjectPath> ObjectResolver::pathsOf(TSNode expression, int scope) co
 }
 
 std::string ObjectResolver::qualifiedName(TSNode expression, int scope) const {
-  AttributeChain chain = splitChain(expression, model.source());
+  AttributeChain chain = splitChain(expression, model.source(), /*throughGetters=*/false);
   if (!is(chain.root, kinds().identifier))
     return {};
   auto root = resolveName(nodeText(chain.root, model.source()), scope);
@@ -493,6 +559,8 @@ std::string ObjectResolver::typeOfAttribute(const std::string &ownerType,
   if (ownerType.empty() || depth > MaxDepth)
     return {};
   int cls = classScopeOf(ownerType);
+  if (llvm::StringRef method = attribute; method.consume_back("()"))
+    return typeOfGetterResult(ownerType, cls, method, depth);
   if (cls < 0)
     return {};
   // PyGObject's `obj.props.name` is the property `name` of obj: typed as obj's own.
@@ -500,6 +568,24 @@ std::string ObjectResolver::typeOfAttribute(const std::string &ownerType,
       isGObjectClass(libraryBaseOf(cls, depth + 1)))
     return ownerType;
   return attributeType(cls, attribute, depth);
+}
+
+// `owner.get_selection()`: what a method of this file's class returns, or, where the class does
+// not define it, the library method of its base, named by the call ("...TreeView.get_selection()",
+// as typeOfLibraryMethodCall names it). A class of another file is left to the cross-file stage.
+std::string ObjectResolver::typeOfGetterResult(const std::string &ownerType, int cls,
+                                               llvm::StringRef method, int depth) const {
+  if (cls >= 0) {
+    if (int def = model.methodOf(cls, method); def >= 0)
+      return returnType(def, depth + 1);
+    if (model.scope(cls).bindings.count(method))
+      return {}; // a data attribute or nested class of that name
+    std::string base = libraryBaseOf(cls, depth + 1);
+    return base.empty() ? std::string() : base + "." + method.str() + "()";
+  }
+  if (ownerType.find(':') != std::string::npos)
+    return {};
+  return ownerType + "." + method.str() + "()";
 }
 
 // A declared type first (`self.rec: Recognizer = None`, a class body's `rec: Recognizer`),

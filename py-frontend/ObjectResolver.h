@@ -84,6 +84,8 @@ private:
                               int depth) const;
   std::string returnTypeOfCall(TSNode callee, int scope, int depth) const;
   std::string typeOfLibraryMethodCall(TSNode callee, int scope, int depth) const;
+  std::string typeOfGetterResult(const std::string &ownerType, int cls, llvm::StringRef method,
+                                 int depth) const;
   std::string libraryBaseOf(int cls, int depth) const;
   std::string typeOfClassLevelValue(TSNode value, int cls, int depth) const;
   std::string typeOfReassignedLocal(const ResolvedName &name, TSNode use) const;
@@ -91,6 +93,12 @@ private:
   std::string qualifiedDottedName(llvm::StringRef dotted, int scope) const;
   std::optional<ObjectPath> ownedAlias(const ResolvedName &local,
                                        llvm::ArrayRef<std::string> below) const;
+  std::optional<ObjectPath> attributeAlias(const ResolvedName &local,
+                                           llvm::ArrayRef<std::string> below) const;
+  std::optional<ObjectPath> aliasedChain(const ResolvedName &local, TSNode value,
+                                         llvm::ArrayRef<std::string> below) const;
+  // How deep aliasedChain is in aliases of aliases (`a = b.c.d` where b is one too).
+  mutable int aliasDepth = 0;
 };
 
 } // namespace capcycle::python

@@ -190,9 +190,62 @@ bool ProjectModel::derivesFromGObject(const std::string &classId, int depth) con
 void ProjectModel::resolvePath(ObjectPath &path, const std::string &file, int depth) const {
   std::vector<std::string> &types = path.types;
   for (size_t i = 0; i < types.size(); ++i) {
+    llvm::StringRef step;
+    if (i > 0 && i - 1 < path.attributes.size())
+      step = path.attributes[i - 1];
+    // A getter of a scanned class, which the file named by the class's import path: the
+    // library's where no scanned class of its lineage defines it; a scanned method's returns
+    // are known only to its own file.
+    if (step.consume_back("()") && isBindingId(types[i - 1])) {
+      if (!definesMethod(types[i - 1], step, depth))
+        types[i] = libraryGetterType(types[i - 1], step, depth);
+      else if (llvm::StringRef(types[i]).ends_with("()"))
+        types[i].clear();
+      else
+        types[i] = resolve(types[i], file);
+      continue;
+    }
     types[i] = resolve(types[i], file);
     if (types[i].empty() && i > 0 && i - 1 < path.attributes.size() && isBindingId(types[i - 1]))
-      types[i] = attributeType(types[i - 1], path.attributes[i - 1], depth);
+      types[i] = attributeType(types[i - 1], step, depth);
+  }
+}
+
+bool ProjectModel::definesMethod(const std::string &classId, llvm::StringRef name,
+                                 int depth) const {
+  auto cls = classes.find(classId);
+  if (cls == classes.end() || depth > MaxDepth)
+    return false;
+  if (llvm::is_contained(cls->second->methods, name))
+    return true;
+  return llvm::any_of(cls->second->bases, [&](const std::string &base) {
+    return definesMethod(resolve(base, cls->second->location.file), name, depth + 1);
+  });
+}
+
+// `view.get_selection()` on a scanned class that defines no such method, in itself or a
+// scanned base: the library method of its one library base, named as the file-level stage
+// names it ("gi.repository.Gtk.TreeView.get_selection()").
+std::string ProjectModel::libraryGetterType(const std::string &classId, llvm::StringRef name,
+                                            int depth) const {
+  std::vector<std::string> libraries;
+  collectLibraryBases(classId, libraries, depth);
+  return libraries.size() == 1 ? libraries.front() + "." + name.str() + "()" : std::string();
+}
+
+void ProjectModel::collectLibraryBases(const std::string &classId,
+                                       std::vector<std::string> &libraries, int depth) const {
+  auto cls = classes.find(classId);
+  if (cls == classes.end() || depth > MaxDepth)
+    return;
+  for (const std::string &base : cls->second->bases) {
+    std::string resolved = resolve(base, cls->second->location.file);
+    if (isBindingId(resolved))
+      collectLibraryBases(resolved, libraries, depth + 1);
+    else if (!resolved.empty() && resolved != "object" && resolved != "builtins.object" &&
+             !llvm::StringRef(resolved).starts_with("typing.") &&
+             !llvm::is_contained(libraries, resolved))
+      libraries.push_back(resolved);
   }
 }
 

@@ -61,6 +61,15 @@ public:
 
 private:
   bool derivesFromGObject(const std::string &classId, int depth) const;
+  // Whether the scanned class or a scanned base defines the method (PythonClass::methods).
+  bool definesMethod(const std::string &classId, llvm::StringRef name, int depth) const;
+  // What a getter step (`view.get_selection()`) of an instance of a scanned class returns
+  // where no scanned class of its lineage defines the method.
+  std::string libraryGetterType(const std::string &classId, llvm::StringRef name,
+                                int depth) const;
+  // The library classes (not classes of the scan) among a class's bases and theirs.
+  void collectLibraryBases(const std::string &classId, std::vector<std::string> &libraries,
+                           int depth) const;
   // The type of the chain an attribute stores (PythonAttribute::value), seen from `file`.
   std::string chainType(const PythonAttribute &attribute, const std::string &file,
                         int depth) const;

@@ -186,9 +186,17 @@ ApiModel readModel(const YAML::Node &root, const std::string &file) {
     llvm::append_range(model.finalizerOnlyTypes, list(n, "types"));
   });
   forEach(root, "factories", [&](const YAML::Node &n) {
-    checkKeys(n, {"call", "returns", "evidence"}, "a factory");
+    checkKeys(n, {"call", "returns", "kept_by_receiver", "evidence"}, "a factory");
     text(n, "evidence");
-    model.factories.emplace_back(text(n, "call"), text(n, "returns"));
+    ModelFactory factory{text(n, "call"), text(n, "returns")};
+    if (n["kept_by_receiver"]) {
+      try {
+        factory.keptByReceiver = n["kept_by_receiver"].as<bool>();
+      } catch (const YAML::Exception &) {
+        fail(n["kept_by_receiver"], "'kept_by_receiver' must be true or false");
+      }
+    }
+    model.factories.push_back(std::move(factory));
   });
   forEach(root, "holders", [&](const YAML::Node &n) { model.holders.push_back(readHolder(n)); });
   return model;
@@ -247,30 +255,45 @@ namespace {
 // "azure.cognitiveservices.speech.transcription.ConversationTranscriber" belongs to the library
 // "azure.cognitiveservices.speech"; its class is the last component. A factory's call is
 // replaced by the type it returns.
+const ModelFactory *factoryOf(const ApiModel &model, llvm::StringRef call) {
+  for (const ModelFactory &factory : model.factories)
+    if (call == factory.call)
+      return &factory;
+  return nullptr;
+}
+
 std::optional<std::string> factoryResult(const ApiModel &model, llvm::StringRef call) {
-  for (const auto &[factory, returns] : model.factories)
-    if (call == factory)
-      return returns;
+  if (const ModelFactory *factory = factoryOf(model, call))
+    return factory->returns;
   return std::nullopt;
 }
 
 // "new_event_loop.create_future()" (the frontend's type for a method called on an object the
 // library made): the factory for the object's class and that method, "AbstractEventLoop" then
 // "AbstractEventLoop.create_future" -> "Future"; nothing where the model has no such factory.
-std::optional<std::string> methodCallResult(const ApiModel &model, llvm::StringRef call) {
+std::optional<std::string> methodCallResult(const ApiModel &model, llvm::StringRef call);
+
+// The factory of "Object.method()" (the method called on what Object names), or nullptr.
+const ModelFactory *methodFactory(const ApiModel &model, llvm::StringRef call) {
   if (!call.consume_back("()"))
-    return std::nullopt;
+    return nullptr;
   auto [object, method] = call.rsplit('.');
   if (method.empty())
-    return std::nullopt;
+    return nullptr;
   // The object is what a call returned, or an instance of a class the library names.
   std::optional<std::string> cls = object.ends_with("()") ? methodCallResult(model, object)
                                                           : factoryResult(model, object);
   if (!cls && !object.ends_with("()"))
     cls = object.rsplit('.').second.empty() ? object.str() : object.rsplit('.').second.str();
   if (!cls)
-    return std::nullopt;
-  return factoryResult(model, *cls + "." + method.str());
+    return nullptr;
+  return factoryOf(model, *cls + "." + method.str());
+}
+
+std::optional<std::string> methodCallResult(const ApiModel &model, llvm::StringRef call) {
+  if (const ModelFactory *factory = methodFactory(model, call))
+    return factory->returns;
+  return std::nullopt;
 }
 
 std::optional<std::string> classIn(const ApiModel &model, const std::string &type) {
@@ -436,6 +459,21 @@ std::optional<HolderMatch> ApiModels::keeps(const ObjectHolder &held) const {
     }
   }
   return std::nullopt;
+}
+
+bool ApiModels::keepsResult(const std::string &getterType) const {
+  for (const ApiModel &model : models) {
+    if (model.shapeOnly)
+      continue;
+    for (const std::string &library : model.libraries) {
+      llvm::StringRef rest(getterType);
+      if (!rest.consume_front(library + "."))
+        continue;
+      if (const ModelFactory *factory = methodFactory(model, rest))
+        return factory->keptByReceiver;
+    }
+  }
+  return false;
 }
 
 bool ApiModels::disconnects(const ConnectionMatch &match, const CycleBreaker &breaker) const {

@@ -48,6 +48,16 @@ struct ModelHolder {
   std::string evidence;
 };
 
+// A call that returns an instance of a library type: `asyncio.create_task` -> Task, or a method
+// of a library class, "TreeView.get_selection" -> TreeSelection.
+struct ModelFactory {
+  std::string call, returns;
+  // `kept_by_receiver: true`: the object the method is called on keeps what it returns for as
+  // long as it lives (a view owns its selection), so `view.get_selection()` is the same object
+  // every time and a step of an object tree.
+  bool keptByReceiver = false;
+};
+
 struct ApiModel {
   std::string id, name, file, evidence;
   std::vector<std::string> libraries;
@@ -57,7 +67,7 @@ struct ApiModel {
   std::vector<std::string> finalizerOnlyTypes;
   // Derived models: where the C++ finalizer releases each type's handle.
   std::vector<std::pair<std::string, SourceLocation>> finalizerLocations;
-  std::vector<std::pair<std::string, std::string>> factories; // call -> returned type
+  std::vector<ModelFactory> factories;
   std::vector<ModelHolder> holders;
 };
 
@@ -102,6 +112,9 @@ public:
   std::optional<ConnectionMatch> match(const CallbackRegistration &registration) const;
   // Typed models only: that an object is kept is never assumed from the shape of a call.
   std::optional<HolderMatch> keeps(const ObjectHolder &holder) const;
+  // Whether a getter step's type ("gi.repository.Gtk.TreeView.get_selection()", as the frontend
+  // names what a library method returns) is an object its receiver keeps, as a typed model says.
+  bool keepsResult(const std::string &getterType) const;
   // Whether `breaker` removes what `match` stored.
   bool disconnects(const ConnectionMatch &match, const CycleBreaker &breaker) const;
   // The model claiming that `type`, or one of its bases, keeps a native handle that only its

@@ -10,17 +10,49 @@ bool isPrefix(const std::vector<std::string> &prefix, const std::vector<std::str
   return prefix.size() <= path.size() && std::equal(prefix.begin(), prefix.end(), path.begin());
 }
 
+// Whether every getter step of `owner` from step `from` on (`view.get_selection()`) returns an
+// object its receiver keeps, as a typed model says: only then is the object the callback
+// holds the one the path reaches (another call could return a new object each time).
+bool gettersKeptFrom(const ApiModels &models, const ObjectPath &owner, size_t from) {
+  for (size_t i = from; i < owner.attributes.size(); ++i)
+    if (llvm::StringRef(owner.attributes[i]).ends_with("()") &&
+        (i + 1 >= owner.types.size() || !models.keepsResult(owner.types[i + 1])))
+      return false;
+  return true;
+}
+
+// The path from the local the code wrote for it: `sel` for self.view.get_selection().
+ObjectPath asWritten(const ObjectPath &path) {
+  size_t written = std::min<size_t>(path.writtenAttributes, path.attributes.size());
+  ObjectPath local;
+  local.root = path.written;
+  local.attributes.assign(path.attributes.begin() + written, path.attributes.end());
+  local.types.assign(path.types.begin() + std::min(written, path.types.size()), path.types.end());
+  local.text = path.written.name;
+  for (const std::string &attribute : local.attributes)
+    local.text += "." + attribute;
+  return local;
+}
+
 // The capture that keeps `owner` alive (the owner of the stored callback, or what keeps
-// that), if any.
-const Capture *closingCapture(const CallbackRegistration &registration,
+// that), if any: one of the path's root, or of the local the code wrote for it
+// (`sel = self.view.get_selection()`, a callback capturing `sel`).
+const Capture *closingCapture(const ApiModels &models, const CallbackRegistration &registration,
                               const ConnectionMatch &match, const ObjectPath &owner) {
+  std::vector<std::string> belowWritten(
+      owner.attributes.begin() + std::min<size_t>(owner.writtenAttributes, owner.attributes.size()),
+      owner.attributes.end());
   for (const Capture &capture : registration.captures) {
     if (capture.weak)
       continue; // weakref.ref / proxy / WeakMethod: the owner may die
     if (capture.via == "bound-method" && match.connection->weakBoundMethods)
       continue; // the library holds bound methods weakly (Qt)
     if (capture.binding.bindingId == owner.root.bindingId &&
-        isPrefix(capture.attributes, owner.attributes))
+        isPrefix(capture.attributes, owner.attributes) && gettersKeptFrom(models, owner, 0))
+      return &capture;
+    if (!owner.written.name.empty() && capture.binding.bindingId == owner.written.bindingId &&
+        isPrefix(capture.attributes, belowWritten) &&
+        gettersKeptFrom(models, owner, owner.writtenAttributes))
       return &capture;
   }
   return nullptr;
@@ -177,11 +209,11 @@ std::vector<CaptureCycle> findCaptureCycles(const FactSet &facts, const ApiModel
     if (!match)
       continue;
     CaptureCycle cycle;
-    const Capture *capture = closingCapture(registration, *match, match->owner);
+    const Capture *capture = closingCapture(models, registration, *match, match->owner);
     // A local the callback does not hold, handed to an object the callback does hold.
     for (size_t i = 0; !capture && i < registration.keptBy.size(); ++i)
       if (auto keeper = models.keeps(registration.keptBy[i]))
-        if ((capture = closingCapture(registration, *match, registration.keptBy[i].holder))) {
+        if ((capture = closingCapture(models, registration, *match, registration.keptBy[i].holder))) {
           cycle.keptBy = &registration.keptBy[i];
           cycle.keeper = *keeper;
         }
@@ -195,6 +227,11 @@ std::vector<CaptureCycle> findCaptureCycles(const FactSet &facts, const ApiModel
         cycle.brokenOnlyBy = &later;
         break;
       }
+    // Held through the local the code wrote (`entry = self.entry = Gtk.Entry()`, a lambda
+    // using `entry`): the cycle goes through that local's object only.
+    if (!cycle.keptBy && !match->owner.written.name.empty() &&
+        capture->binding.bindingId == match->owner.written.bindingId)
+      cycle.match.owner = asWritten(match->owner);
     findPinnedHandle(facts, models, cycle);
     const ObjectPath &owner = cycle.keptBy ? cycle.keptBy->holder : cycle.match.owner;
     if (!owner.attributes.empty() && !owner.types.empty())

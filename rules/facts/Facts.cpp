@@ -78,16 +78,25 @@ bool fromJSON(const Value &value, BindingRef &out, Path path) {
 }
 
 Value toJSON(const ObjectPath &p) {
-  return Object{{"root", toJSON(p.root)},
+  Object object{{"root", toJSON(p.root)},
                 {"attributes", p.attributes},
                 {"types", p.types},
                 {"text", p.text}};
+  if (!p.written.name.empty()) {
+    object["written"] = toJSON(p.written);
+    object["writtenAttributes"] = p.writtenAttributes;
+  }
+  return object;
 }
 
 bool fromJSON(const Value &value, ObjectPath &out, Path path) {
   ObjectMapper m(value, path);
-  return m && m.map("root", out.root) && m.map("attributes", out.attributes) &&
-         m.map("types", out.types) && m.map("text", out.text);
+  if (!m || !m.map("root", out.root) || !m.map("attributes", out.attributes) ||
+      !m.map("types", out.types) || !m.map("text", out.text))
+    return false;
+  if (!value.getAsObject()->get("written"))
+    return true;
+  return m.map("written", out.written) && mapUnsigned(m, "writtenAttributes", out.writtenAttributes);
 }
 
 Value toJSON(const Capture &c) {
@@ -246,14 +255,15 @@ Value toJSON(const PythonClass &c) {
                 {"bindingId", c.bindingId},
                 {"bases", c.bases},
                 {"location", toJSON(c.location)},
-                {"attributes", std::move(attributes)}};
+                {"attributes", std::move(attributes)},
+                {"methods", c.methods}};
 }
 
 bool fromJSON(const Value &value, PythonClass &out, Path path) {
   ObjectMapper m(value, path);
   return m && m.map("name", out.name) && m.map("bindingId", out.bindingId) &&
          m.map("bases", out.bases) && m.map("location", out.location) &&
-         m.mapOptional("attributes", out.attributes);
+         m.mapOptional("attributes", out.attributes) && m.mapOptional("methods", out.methods);
 }
 
 Value toJSON(const PythonModuleBinding &b) {

@@ -43,6 +43,12 @@ struct ObjectPath {
   // class's binding id, or empty. Always attributes.size() + 1 entries.
   std::vector<std::string> types;
   std::string text; // as written
+  // The local the code wrote where the path names the object it stands for
+  // (`sel = self.view.get_selection()`: written `sel`, standing for the first 2 attributes);
+  // empty name when the path is as written. A callback that captures the local holds the
+  // same object.
+  BindingRef written = {};
+  unsigned writtenAttributes = 0;
   friend bool operator==(const ObjectPath &, const ObjectPath &) = default;
 };
 
@@ -235,6 +241,9 @@ struct PythonClass {
   std::vector<std::string> bases; // qualified import paths, or binding ids of scanned classes
   SourceLocation location;
   std::vector<PythonAttribute> attributes = {}; // the first assignment that tells, per attribute
+  // The names its body defines with `def`, sorted: a method of the class, not its library
+  // base's (`view.get_selection()` on a class that defines its own get_selection).
+  std::vector<std::string> methods = {};
   friend bool operator==(const PythonClass &, const PythonClass &) = default;
 };
 
@@ -493,7 +502,7 @@ const char *levelName(Notification::Level level);
 // The version of the facts' shape and JSON form. Bump it when a fact gains, loses or renames a
 // field, or when what a field means changes: facts stored by an earlier capcycle (the C++ facts
 // cache, clang-checks/FactsCache.h) must then be extracted again, not read in the old shape.
-inline constexpr unsigned FactsFormatVersion = 13;
+inline constexpr unsigned FactsFormatVersion = 14;
 
 // JSON round-trip (the format of `capcycle facts`).
 llvm::json::Value toJSON(const SourceLocation &location);

@@ -92,6 +92,28 @@ def qt_timer_case(model, binding):
     }
 
 
+def gtk_getter_case(registration, widget, signal):
+    """A signal of an object a GTK widget keeps, reached through the widget's getter
+    (`owner.widget.get_selection().connect(...)`): the pygobject model's `kept_by_receiver`
+    factories. GTK widgets need a display (one Xvfb for the run)."""
+    cls, getter = registration.rsplit(".", 1)
+    return {
+        "model": "pygobject", "registration": registration,
+        "imports": "import gi\n\ngi.require_version(\"Gtk\", \"3.0\")\n"
+                   "from gi.repository import GLib, Gtk",
+        "owner_class": "class Owner:\n    def __init__(self):\n"
+                       f"        self.widget = {widget}\n\n"
+                       "    def on_event(self, *args):\n        pass\n",
+        "make_owner": "Owner()",
+        "connect": f"owner.widget.{getter}().connect(\"{signal}\", {{callback}})",
+        "forms": ["lambda", "bound-owner", "function"],
+        "native": None,
+        "display": True,
+        "pump": "    context = GLib.MainContext.default()\n"
+                "    while context.iteration(False):\n        pass",
+    }
+
+
 # One registration of one model: how users make the owner and connect a callback to it.
 # `owner_class` subclasses the library's type so that `owner.on_event` is a bound method of the
 # owner; `native` is a method the library implements in C, bound to the owner.
@@ -192,6 +214,19 @@ CASES = [
         "pump": "    context = GLib.MainContext.default()\n"
                 "    while context.iteration(False):\n        pass",
     },
+    gtk_getter_case("Gtk.TreeView.get_selection", "Gtk.TreeView()", "changed"),
+    gtk_getter_case("Gtk.TreeView.get_model", "Gtk.TreeView(model=Gtk.ListStore(str))",
+                    "row-changed"),
+    gtk_getter_case("Gtk.ComboBox.get_model", "Gtk.ComboBox(model=Gtk.ListStore(str))",
+                    "row-changed"),
+    gtk_getter_case("Gtk.TextView.get_buffer", "Gtk.TextView()", "changed"),
+    gtk_getter_case("Gtk.Entry.get_buffer", "Gtk.Entry()", "inserted-text"),
+    gtk_getter_case("Gtk.ScrolledWindow.get_vadjustment", "Gtk.ScrolledWindow()",
+                    "value-changed"),
+    gtk_getter_case("Gtk.ScrolledWindow.get_hadjustment", "Gtk.ScrolledWindow()",
+                    "value-changed"),
+    gtk_getter_case("Gtk.Scale.get_adjustment", "Gtk.Scale()", "value-changed"),
+    gtk_getter_case("Gtk.ComboBox.get_child", "Gtk.ComboBox(has_entry=True)", "changed"),
     {
         "model": "tkinter", "registration": "Tcl().after",
         "imports": "import tkinter",
@@ -309,8 +344,30 @@ def verdicts(capcycle, directory):
     return levels
 
 
-def fate_of(path):
+def start_display():
+    """One Xvfb for every case that makes widgets; its display name."""
+    read_end, write_end = os.pipe()
+    try:
+        server = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-nolisten", "tcp",
+                                   "-screen", "0", "640x480x24"], pass_fds=[write_end],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except FileNotFoundError:
+        sys.exit("Xvfb is missing: the GTK cases need a display (scripts/setup installs xvfb)")
+    os.close(write_end)
+    number = b""
+    while not number.endswith(b"\n"):
+        chunk = os.read(read_end, 16)
+        if not chunk:
+            sys.exit("Xvfb exited before it named its display")
+        number += chunk
+    os.close(read_end)
+    return server, ":" + number.decode().strip()
+
+
+def fate_of(path, display=None):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONDONTWRITEBYTECODE="1")
+    if display:
+        env["DISPLAY"] = display
     result = subprocess.run(["/usr/bin/python3", "-I", __file__, "--observe", path],
                             capture_output=True, text=True, env=env, timeout=120)
     lines = result.stdout.strip().splitlines()
@@ -356,10 +413,11 @@ def main():
     kept = read_table(args.table)
 
     failures = []
+    server, display = start_display() if any(c.get("display") for c in CASES) else (None, None)
     print("| model | registration | form | fate | capcycle | agrees |")
     print("|---|---|---|---|---|---|")
     for case, form, path in cases:
-        fate = fate_of(path)
+        fate = fate_of(path, display if case.get("display") else None)
         verdict = levels.get(case_name(case, form), "none")
         agrees = "yes" if verdict in AGREEING.get(fate, ()) else "no"
         key = (case["model"], case["registration"], form)
@@ -377,6 +435,9 @@ def main():
             failures.append(f"{where}: capcycle says {verdict} but the owner's fate is {fate}")
         elif agrees == "yes" and row["agrees"] != "yes":
             failures.append(f"{where}: now agrees; mark the row `yes` in {args.table}")
+    if server:
+        server.terminate()
+        server.wait()
     stale = set(kept) - {(c["model"], c["registration"], f) for c, f, _ in cases}
     failures += [f"{' / '.join(key)}: in {args.table} but no case makes it" for key in sorted(stale)]
     print(f"{len(cases)} programs of {len(CASES)} registrations in {work}")
