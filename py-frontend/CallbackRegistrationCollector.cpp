@@ -160,12 +160,34 @@ private:
     siteScopes.push_back(scope);
   }
 
+  // `box.clicked[bool]`, `combo.activated['QString']`: a Qt signal's overload, picked by the
+  // argument types, is the same signal of the same object. Only type names and strings pick
+  // one (`self.buttons[i]` is an element).
+  TSNode withoutOverload(TSNode receiver, int scope) const {
+    if (!is(receiver, kinds().subscript))
+      return receiver;
+    TSNode signal = ts_node_child_by_field_id(receiver, fields().value);
+    auto picksOverload = [&](TSNode index) {
+      if (is(index, kinds().string))
+        return true;
+      static constexpr llvm::StringLiteral builtinTypes[] = {"bool", "int",  "float", "str",
+                                                              "object", "list", "dict", "tuple"};
+      return is(index, kinds().identifier) && llvm::is_contained(builtinTypes, text(index)) &&
+             !objects.resolveName(text(index), scope);
+    };
+    bool overload = is(signal, kinds().attribute) && ts_node_named_child_count(receiver) >= 2;
+    for (uint32_t i = 1, n = ts_node_named_child_count(receiver); overload && i < n; ++i)
+      overload = picksOverload(ts_node_named_child(receiver, i));
+    return overload ? signal : receiver;
+  }
+
   void fromCall(const Site &site) {
     TSNode function = ts_node_child_by_field_id(site.node, fields().function);
     std::vector<CallArgument> arguments = callArguments(site.node, model.source());
     if (is(function, kinds().attribute)) {
-      for (const ObjectPath &receiver :
-           receiversOf(ts_node_child_by_field_id(function, fields().object), site.scope))
+      TSNode receiverNode =
+          withoutOverload(ts_node_child_by_field_id(function, fields().object), site.scope);
+      for (const ObjectPath &receiver : receiversOf(receiverNode, site.scope))
         for (const CallArgument &argument : arguments) {
           CallbackRegistration r;
           r.site = nodeLocation(site.node, model.file());

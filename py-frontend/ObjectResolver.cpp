@@ -153,9 +153,12 @@ std::optional<ObjectPath> ObjectResolver::pathOf(TSNode expression, int scope,
   auto root = resolveName(nodeText(chain.root, model.source()), scope);
   if (!root)
     return std::nullopt;
-  if (throughOwnedAliases)
+  if (throughOwnedAliases) {
     if (std::optional<ObjectPath> owned = ownedAlias(*root, chain.attributes))
       return owned;
+    if (std::optional<ObjectPath> element = containerElement(*root, chain.root, chain.attributes))
+      return element;
+  }
   ObjectPath path;
   path.root = bindingRef(*root);
   path.attributes = std::move(chain.attributes);
@@ -279,6 +282,152 @@ std::optional<ObjectPath> ObjectResolver::aliasedChain(const ResolvedName &local
   for (const std::string &name : path->attributes)
     path->text += "." + name;
   return path;
+}
+
+// `for w in self.widgets: w.clicked.connect(...)`: the loop variable is an object the
+// container in `self.widgets` holds, as long as it stays there. Typed by what the class puts in
+// it (`self.widgets[w] = ...` after `w = QCheckBox()`, `self.widgets.append(Gtk.Button())`,
+// `self.widgets = [Gtk.Button(), ...]`): the first that tells names one of the objects the
+// loop reaches. Only a container that holds its elements strongly (a list, dict, set, tuple or
+// deque) is one; a WeakSet or a class of the program may not be.
+std::optional<ObjectPath> ObjectResolver::containerElement(const ResolvedName &local,
+                                                           TSNode reference,
+                                                           llvm::ArrayRef<std::string> below) const {
+  const NameBinding *binding = model.binding(local);
+  if (!binding || binding->kind != BindingKind::Other || binding->count != 1 ||
+      aliasDepth > MaxDepth)
+    return std::nullopt;
+  std::optional<LoopSource> source = model.loopSource(reference);
+  if (!source)
+    return std::nullopt;
+  ++aliasDepth;
+  std::optional<ObjectPath> container = pathOf(source->container, local.scope, true);
+  --aliasDepth;
+  if (!container || container->attributes.empty() ||
+      llvm::StringRef(container->attributes.back()).ends_with("()"))
+    return std::nullopt;
+  int cls = classScopeOf(container->types[container->types.size() - 2]);
+  const std::string &attribute = container->attributes.back();
+  std::optional<ContainerShape> shape = cls >= 0 ? containerShape(cls, attribute) : std::nullopt;
+  if (!shape)
+    return std::nullopt;
+  ContainerPart part = source->part;
+  if (*shape == ContainerShape::Mapping && part == ContainerPart::Element)
+    part = ContainerPart::Key; // iterating a dict gives its keys
+  if (*shape == ContainerShape::Collection && part != ContainerPart::Element)
+    return std::nullopt;
+  std::string type = elementType(cls, attribute, *shape, part);
+  if (type.empty())
+    return std::nullopt;
+  ObjectPath path = std::move(*container);
+  std::string containerText = path.text;
+  path.attributes.push_back("[]");
+  path.types.push_back(std::move(type));
+  path.written = bindingRef(local);
+  path.writtenAttributes = path.attributes.size();
+  path.text = local.name;
+  for (const std::string &attribute : below) {
+    path.attributes.push_back(attribute);
+    path.types.push_back(typeOfAttribute(path.types.back(), attribute, 0));
+    path.text += "." + attribute;
+  }
+  path.text += " in " + containerText; // as the loop's header reads
+  return path;
+}
+
+// What every assignment of the attribute in the class makes: a mapping, a collection, or
+// (anything else, or no assignment this file sees) no container the frontend can vouch for.
+std::optional<ObjectResolver::ContainerShape>
+ObjectResolver::containerShape(int cls, llvm::StringRef attribute) const {
+  const NodeKinds &k = kinds();
+  std::optional<ContainerShape> shape;
+  for (const AttributeAssignment &assignment : model.scope(cls).attributeAssignments) {
+    if (assignment.attribute != attribute || is(assignment.value, k.none))
+      continue;
+    std::optional<ContainerShape> made;
+    TSNode value = assignment.value;
+    if (is(value, k.dictionary) || is(value, k.dictionaryComprehension))
+      made = ContainerShape::Mapping;
+    else if (is(value, k.list) || is(value, k.listComprehension) || is(value, k.set) ||
+             is(value, k.setComprehension) || is(value, k.tuple))
+      made = ContainerShape::Collection;
+    else if (is(value, k.call)) {
+      TSNode callee = ts_node_child_by_field_id(value, fields().function);
+      std::string name = qualifiedName(callee, assignment.scope);
+      if (name.empty() && is(callee, k.identifier) &&
+          !resolveName(nodeText(callee, model.source()), assignment.scope))
+        name = nodeText(callee, model.source()).str(); // a builtin
+      if (name == "dict" || name == "collections.OrderedDict" ||
+          name == "collections.defaultdict")
+        made = ContainerShape::Mapping;
+      else if (name == "list" || name == "set" || name == "tuple" || name == "collections.deque")
+        made = ContainerShape::Collection;
+    }
+    if (!made || (shape && *shape != *made))
+      return std::nullopt;
+    shape = made;
+  }
+  return shape;
+}
+
+std::string ObjectResolver::elementType(int cls, llvm::StringRef attribute, ContainerShape shape,
+                                        ContainerPart part) const {
+  const Scope &scope = model.scope(cls);
+  for (const AttributeAssignment &assignment : scope.attributeAssignments)
+    if (assignment.attribute == attribute)
+      if (std::string type = literalElementType(assignment.value, assignment.scope, part);
+          !type.empty())
+        return type;
+  for (const ElementStore &store : scope.elementStores) {
+    if (store.attribute != attribute)
+      continue;
+    bool keyed = !ts_node_is_null(store.key);
+    if (keyed != (shape == ContainerShape::Mapping))
+      continue; // a list's `insert`, or a subscript store into what is not a mapping
+    TSNode element = part == ContainerPart::Key ? store.key : store.value;
+    if (ts_node_is_null(element))
+      continue;
+    std::string type = typeOfExpression(element, store.scope, 1);
+    // `spinbox = QSpinBox()` in one branch, `QDoubleSpinBox()` in another: the one before.
+    if (auto local = is(element, kinds().identifier)
+                         ? model.resolve(store.scope, nodeText(element, model.source()))
+                         : std::nullopt;
+        type.empty() && local)
+      type = typeOfReassignedLocal(*local, element);
+    if (!type.empty())
+      return type;
+  }
+  return {};
+}
+
+std::string ObjectResolver::literalElementType(TSNode value, int scope,
+                                               ContainerPart part) const {
+  const NodeKinds &k = kinds();
+  if (is(value, k.list) || is(value, k.tuple) || is(value, k.set) || is(value, k.dictionary)) {
+    for (uint32_t i = 0, n = ts_node_named_child_count(value); i < n; ++i) {
+      TSNode element = ts_node_named_child(value, i);
+      if (is(element, k.pair))
+        element = ts_node_child_by_field_id(element, part == ContainerPart::Value ? fields().value
+                                                                                  : fields().key);
+      else if (is(value, k.dictionary))
+        continue; // `**other`
+      if (std::string type = typeOfExpression(element, scope, 1); !type.empty())
+        return type;
+    }
+    return {};
+  }
+  // `[Pipeline() for _ in range(n)]`: the body, evaluated in the comprehension's own scope.
+  if (!(is(value, k.listComprehension) || is(value, k.setComprehension) ||
+        is(value, k.dictionaryComprehension)))
+    return {};
+  TSNode body = ts_node_child_by_field_id(value, fields().body);
+  if (is(body, k.pair))
+    body = ts_node_child_by_field_id(body, part == ContainerPart::Value ? fields().value
+                                                                        : fields().key);
+  for (int i = 0; i < model.scopeCount(); ++i)
+    if (model.scope(i).kind == ScopeKind::Comprehension && ts_node_eq(model.scope(i).node, value))
+      return typeOfExpression(body, i, 1);
+  return {};
 }
 
 std::vector<ObjectPath> ObjectResolver::pathsOf(TSNode expression, int scope) const {

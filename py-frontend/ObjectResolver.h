@@ -97,6 +97,14 @@ private:
                                            llvm::ArrayRef<std::string> below) const;
   std::optional<ObjectPath> aliasedChain(const ResolvedName &local, TSNode value,
                                          llvm::ArrayRef<std::string> below) const;
+  std::optional<ObjectPath> containerElement(const ResolvedName &local, TSNode reference,
+                                             llvm::ArrayRef<std::string> below) const;
+  enum class ContainerShape { Mapping, Collection };
+  std::optional<ContainerShape> containerShape(int cls, llvm::StringRef attribute) const;
+  std::string elementType(int cls, llvm::StringRef attribute, ContainerShape shape,
+                          ContainerPart part) const;
+  // The type of each object a container literal or comprehension `value` holds in `part`.
+  std::string literalElementType(TSNode value, int scope, ContainerPart part) const;
   // How deep aliasedChain is in aliases of aliases (`a = b.c.d` where b is one too).
   mutable int aliasDepth = 0;
 };

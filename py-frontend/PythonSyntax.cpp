@@ -31,7 +31,7 @@ const NodeKinds &kinds() {
       symbol("argument_list"), symbol("comment"), symbol("none"), symbol("return_statement"),
       symbol("block"), symbol("expression_statement"), symbol("finally_clause"),
       symbol("try_statement"), symbol("with_statement"), symbol("await"), symbol("string"),
-      symbol("subscript"),
+      symbol("subscript"), symbol("dictionary"), symbol("set"), symbol("pair"),
   };
   return k;
 }
@@ -42,6 +42,7 @@ const FieldIds &fields() {
       field("type"),      field("left"),       field("right"),    field("function"),
       field("arguments"), field("object"),     field("attribute"), field("alias"),
       field("return_type"), field("superclasses"), field("module_name"),
+      field("key"),       field("subscript"),
   };
   return f;
 }

@@ -22,12 +22,12 @@ struct NodeKinds {
       exceptClause, patternList, tuplePattern, listPattern, tuple, list, parenthesizedExpression,
       listSplat, asPatternTarget, expressionList, argumentList, comment, none, returnStatement,
       block, expressionStatement, finallyClause, tryStatement, withStatement, await, string,
-      subscript;
+      subscript, dictionary, set, pair;
 };
 
 struct FieldIds {
   TSFieldId name, parameters, body, value, type, left, right, function, arguments, object,
-      attributeName, alias, returnType, superclasses, moduleName;
+      attributeName, alias, returnType, superclasses, moduleName, key, subscript;
 };
 
 const NodeKinds &kinds();

@@ -135,21 +135,68 @@ private:
       return;
     }
     // `self.timers[name] = timer` may hand an object to a container (ObjectHolder).
-    if (plainAssignment && is(left, k.subscript))
+    if (plainAssignment && is(left, k.subscript)) {
       model.assignmentSites.push_back({ts_node_parent(left), scope});
+      if (int cls = classOfSelfAttribute(ts_node_child_by_field_id(left, f.value), scope); cls >= 0)
+        model.scopes[cls].elementStores.push_back(
+            {attributeName(ts_node_child_by_field_id(left, f.value)),
+             ts_node_child_by_field_id(left, f.subscript), right, scope});
+    }
     if (is(left, k.attribute)) {
       model.assignmentSites.push_back({ts_node_parent(left), scope});
-      TSNode object = ts_node_child_by_field_id(left, f.object);
-      const Scope &s = model.scopes[scope];
-      if (plainAssignment && is(object, k.identifier) && !s.firstParameter.empty() &&
-          text(object) == s.firstParameter && s.parent >= 0 &&
-          model.scopes[s.parent].kind == ScopeKind::Class) {
-        TSNode attribute = ts_node_child_by_field_id(left, f.attributeName);
-        model.scopes[s.parent].attributeAssignments.push_back(
-            {text(attribute).str(), right, scope, annotation, location(left)});
-      }
+      if (int cls = classOfSelfAttribute(left, scope); plainAssignment && cls >= 0)
+        model.scopes[cls].attributeAssignments.push_back(
+            {attributeName(left), right, scope, annotation, location(left)});
     }
     push(left, scope, Mode::Bind);
+  }
+
+  // The class whose instances `node` (`self.attr`, in a method of it) is an attribute of; -1
+  // for anything else.
+  int classOfSelfAttribute(TSNode node, int scope) const {
+    if (!is(node, k.attribute))
+      return -1;
+    TSNode object = ts_node_child_by_field_id(node, f.object);
+    const Scope &s = model.scopes[scope];
+    if (is(object, k.identifier) && !s.firstParameter.empty() && text(object) == s.firstParameter &&
+        s.parent >= 0 && model.scopes[s.parent].kind == ScopeKind::Class)
+      return s.parent;
+    return -1;
+  }
+
+  std::string attributeName(TSNode attribute) const {
+    return text(ts_node_child_by_field_id(attribute, f.attributeName)).str();
+  }
+
+  // `self.widgets.append(w)` and the like: what the container attribute holds afterwards.
+  void recordElementStore(TSNode call, int scope) {
+    TSNode function = ts_node_child_by_field_id(call, f.function);
+    if (!is(function, k.attribute))
+      return;
+    TSNode container = ts_node_child_by_field_id(function, f.object);
+    int cls = classOfSelfAttribute(container, scope);
+    if (cls < 0)
+      return;
+    std::vector<TSNode> arguments;
+    forEachNamedChild(ts_node_child_by_field_id(call, f.arguments),
+                      [&](TSNode argument) {
+                        if (!is(argument, k.comment))
+                          arguments.push_back(argument);
+                      });
+    llvm::StringRef method = text(ts_node_child_by_field_id(function, f.attributeName));
+    ElementStore store{attributeName(container), TSNode{}, TSNode{}, scope};
+    if ((method == "append" || method == "add" || method == "appendleft") && arguments.size() == 1)
+      store.value = arguments[0];
+    else if (method == "insert" && arguments.size() == 2)
+      store.value = arguments[1];
+    else if (method == "setdefault" && !arguments.empty() && arguments.size() <= 2) {
+      store.key = arguments[0];
+      store.value = arguments.size() == 2 ? arguments[1] : TSNode{};
+    } else
+      return;
+    if (llvm::any_of(arguments, [&](TSNode a) { return is(a, k.keywordArgument); }))
+      return;
+    model.scopes[cls].elementStores.push_back(store);
   }
 
   bool passesModeThrough(TSSymbol kind) const {
@@ -240,6 +287,7 @@ private:
       push(child(f.value), item.scope, Mode::Read, item.defaultOf, item.weak);
     } else if (kind == k.call) {
       model.callSites.push_back({node, item.scope});
+      recordElementStore(node, item.scope);
       TSNode function = child(f.function);
       bool weak = item.weak || isWeakReferenceCall(function, item.scope);
       push(ts_node_child_by_field_id(node, f.arguments), item.scope, Mode::Read, item.defaultOf,
@@ -397,14 +445,10 @@ std::optional<ResolvedName> ScopeModel::resolve(int scopeIndex, llvm::StringRef 
   return std::nullopt;
 }
 
-std::optional<std::vector<TSNode>> ScopeModel::loopItems(TSNode reference, int scope) const {
+std::pair<TSNode, int> ScopeModel::enclosingLoop(TSNode reference) const {
   const NodeKinds &k = kinds();
   llvm::StringRef name = nodeText(reference, sourceText);
-  // The loop the reference is in that binds the name: its position in the loop's target.
-  TSNode loop{};
-  int element = -1;
-  for (TSNode node = ts_node_parent(reference); !ts_node_is_null(node) && ts_node_is_null(loop);
-       node = ts_node_parent(node)) {
+  for (TSNode node = ts_node_parent(reference); !ts_node_is_null(node); node = ts_node_parent(node)) {
     TSSymbol kind = ts_node_symbol(node);
     if (kind == k.functionDefinition || kind == k.lambda || kind == k.classDefinition)
       break;
@@ -412,15 +456,58 @@ std::optional<std::vector<TSNode>> ScopeModel::loopItems(TSNode reference, int s
       continue;
     TSNode target = ts_node_child_by_field_id(node, fields().left);
     if (is(target, k.identifier) && nodeText(target, sourceText) == name)
-      loop = node;
-    else if (is(target, k.patternList) || is(target, k.tuplePattern))
+      return {node, -1};
+    if (is(target, k.patternList) || is(target, k.tuplePattern))
       for (uint32_t i = 0, n = ts_node_named_child_count(target); i < n; ++i)
         if (TSNode e = ts_node_named_child(target, i);
-            is(e, k.identifier) && nodeText(e, sourceText) == name) {
-          loop = node;
-          element = int(i);
-        }
+            is(e, k.identifier) && nodeText(e, sourceText) == name)
+          return {node, int(i)};
   }
+  return {TSNode{}, -1};
+}
+
+std::optional<LoopSource> ScopeModel::loopSource(TSNode reference) const {
+  const NodeKinds &k = kinds();
+  auto [loop, element] = enclosingLoop(reference);
+  if (ts_node_is_null(loop))
+    return std::nullopt;
+  TSNode iterable = ts_node_child_by_field_id(loop, fields().right);
+  auto callOf = [&](TSNode call, llvm::StringRef &method) -> TSNode {
+    if (!is(call, k.call))
+      return TSNode{};
+    TSNode arguments = ts_node_child_by_field_id(call, fields().arguments);
+    TSNode function = ts_node_child_by_field_id(call, fields().function);
+    uint32_t count = ts_node_named_child_count(arguments);
+    if (is(function, k.identifier) && count == 1) {
+      method = nodeText(function, sourceText);
+      return ts_node_named_child(arguments, 0);
+    }
+    if (is(function, k.attribute) && count == 0) {
+      method = nodeText(ts_node_child_by_field_id(function, fields().attributeName), sourceText);
+      return ts_node_child_by_field_id(function, fields().object);
+    }
+    return TSNode{};
+  };
+  // `list(c)`, `tuple(c)`, `sorted(c)` hold the same objects as c.
+  llvm::StringRef wrapper;
+  for (TSNode inner = callOf(iterable, wrapper);
+       !ts_node_is_null(inner) && (wrapper == "list" || wrapper == "tuple" || wrapper == "sorted");
+       inner = callOf(iterable, wrapper))
+    iterable = inner;
+  llvm::StringRef view;
+  TSNode viewed = callOf(iterable, view);
+  if (!ts_node_is_null(viewed) && view == "items" && element >= 0 && element < 2)
+    return LoopSource{viewed, element == 0 ? ContainerPart::Key : ContainerPart::Value};
+  if (!ts_node_is_null(viewed) && (view == "keys" || view == "values") && element < 0)
+    return LoopSource{viewed, view == "keys" ? ContainerPart::Key : ContainerPart::Value};
+  if (is(iterable, k.attribute) && element < 0)
+    return LoopSource{iterable, ContainerPart::Element};
+  return std::nullopt;
+}
+
+std::optional<std::vector<TSNode>> ScopeModel::loopItems(TSNode reference, int scope) const {
+  const NodeKinds &k = kinds();
+  auto [loop, element] = enclosingLoop(reference);
   if (ts_node_is_null(loop))
     return std::nullopt;
   TSNode sequence = ts_node_child_by_field_id(loop, fields().right);

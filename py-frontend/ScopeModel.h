@@ -50,6 +50,24 @@ struct AttributeAssignment {
   SourceLocation at = {}; // the target `self.attr`
 };
 
+// `self.widgets[key] = value` or `self.widgets.append(value)` (add, insert, appendleft,
+// setdefault) inside a method: an object the container in the attribute holds.
+struct ElementStore {
+  std::string attribute;
+  TSNode key;   // a mapping's key (subscript stores, setdefault); null for sequences and sets
+  TSNode value; // null for `setdefault(key)`
+  int scope;    // the method the store is evaluated in
+};
+
+// Which part of a container a loop variable takes: `for w in c` (an element, a mapping's
+// key), `for k, v in c.items()` (key, value), `c.keys()`, `c.values()`.
+enum class ContainerPart { Element, Key, Value };
+
+struct LoopSource {
+  TSNode container; // the expression iterated (`self.widgets` of `self.widgets.items()`)
+  ContainerPart part;
+};
+
 // A name declared with a type: `def f(rec: Recognizer)`, `rec: Recognizer = ...`, a class
 // body's `rec: Recognizer`.
 struct Annotation {
@@ -69,6 +87,7 @@ struct Scope {
   std::string firstParameter;   // functions: `self` of a method
   std::vector<std::string> parameters; // functions and lambdas, in order
   std::vector<AttributeAssignment> attributeAssignments; // classes: `self.x = ...` in methods
+  std::vector<ElementStore> elementStores; // classes: `self.x[k] = v`, `self.x.append(v)`
   std::vector<TSNode> returnValues; // functions: the values of their `return` statements
   TSNode returnAnnotation = {};     // functions: `-> T`, read in the parent scope
   llvm::StringMap<Annotation> annotations; // names this scope binds with a declared type
@@ -114,6 +133,10 @@ public:
   // actions` with `actions = (("a", f), ("b", g))` written before it gives f and g. nullopt
   // where no such loop encloses it or its items are not written out.
   std::optional<std::vector<TSNode>> loopItems(TSNode reference, int scope) const;
+  // The container the loop around `reference` that binds it iterates, and which part of it
+  // the name takes: `for w, (a, b) in list(self.widgets.items())` gives self.widgets' keys
+  // for `w`. nullopt where no loop binds it or it iterates anything else.
+  std::optional<LoopSource> loopSource(TSNode reference) const;
   // The nearest class whose method `scope` is (for `self`), or -1.
   int enclosingClass(int scope) const;
   // The function scope `def` with this name directly in a class body, or -1.
@@ -125,6 +148,9 @@ public:
 
 private:
   friend class ScopeBuilder;
+  // The `for` statement around `reference` that binds its name, and the name's position in a
+  // tuple target (-1 for a plain name).
+  std::pair<TSNode, int> enclosingLoop(TSNode reference) const;
   std::string filePath;
   llvm::StringRef sourceText;
   std::vector<Scope> scopes;

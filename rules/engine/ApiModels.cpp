@@ -210,9 +210,7 @@ ObjectPath prefix(const ObjectPath &path, size_t attributes) {
   ObjectPath out = path;
   out.attributes.resize(attributes);
   out.types.resize(attributes + 1);
-  out.text = path.root.name;
-  for (const std::string &attribute : out.attributes)
-    out.text += "." + attribute;
+  out.text = spellPath(path, attributes);
   return out;
 }
 

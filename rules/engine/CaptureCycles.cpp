@@ -93,10 +93,7 @@ bool isBroken(const ApiModels &models, const ConnectionMatch &match, const Captu
 }
 
 std::string pathText(const ObjectPath &path, size_t attributes) {
-  std::string text = path.root.name;
-  for (size_t i = 0; i < attributes; ++i)
-    text += "." + path.attributes[i];
-  return text;
+  return spellPath(path, attributes);
 }
 
 // How the code names a type of ObjectPath::types: a scanned class by its name, an imported one

@@ -60,6 +60,20 @@ Value toJSON(const SourceLocation &l) {
                 {"endLine", l.endLine}, {"endColumn", l.endColumn}};
 }
 
+std::string spellPath(const ObjectPath &path, size_t attributes) {
+  attributes = std::min(attributes, path.attributes.size());
+  auto element = std::find(path.attributes.begin(), path.attributes.begin() + attributes, "[]");
+  size_t below = element - path.attributes.begin();
+  bool fromLocal = element != path.attributes.begin() + attributes && !path.written.name.empty() &&
+                   path.writtenAttributes == below + 1;
+  std::string text = fromLocal ? path.written.name : path.root.name;
+  for (size_t i = fromLocal ? below + 1 : 0; i < attributes; ++i)
+    text += "." + path.attributes[i];
+  if (fromLocal)
+    text += " in " + spellPath(path, below);
+  return text;
+}
+
 bool fromJSON(const Value &value, SourceLocation &out, Path path) {
   ObjectMapper m(value, path);
   return m && m.map("file", out.file) && mapUnsigned(m, "line", out.line) &&

@@ -52,6 +52,11 @@ struct ObjectPath {
   friend bool operator==(const ObjectPath &, const ObjectPath &) = default;
 };
 
+// How a finding names the object after `attributes` steps of `path`: "self.view.props", and,
+// past an element of a container (a "[]" step: `for w in self.widgets`), the local the loop
+// binds it to, as the loop reads ("w.clicked in self.widgets").
+std::string spellPath(const ObjectPath &path, size_t attributes);
+
 // One object a callback keeps alive: a free variable of its body, a parameter default, the
 // `self` of a bound method, an argument frozen by functools.partial, an argument a local class
 // stores in `__init__`, or an argument a closure factory's inner function uses.
