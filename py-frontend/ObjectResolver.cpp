@@ -680,10 +680,38 @@ std::string ObjectResolver::typeOfBinding(const ResolvedName &name, int depth) c
     int cls = model.enclosingClass(name.scope);
     if (cls >= 0 && model.scope(name.scope).firstParameter == name.name)
       return classId(cls);
-    return {};
+    return setterValueType(name, depth);
   }
   if (binding->kind == BindingKind::Assignment && binding->count == 1)
     return typeOfExpression(binding->value, name.scope, depth + 1);
+  return {};
+}
+
+// The value a property setter is given (`@player.setter def player(self, player)`): an object
+// of the type the property declares (`@GObject.Property(type=Player)`, or the getter's `-> T`
+// or returns).
+std::string ObjectResolver::setterValueType(const ResolvedName &parameter, int depth) const {
+  const Scope &setter = model.scope(parameter.scope);
+  int cls = setter.parent;
+  if (setter.kind != ScopeKind::Function || cls < 0 || model.scope(cls).kind != ScopeKind::Class ||
+      setter.parameters.size() != 2 || setter.parameters[1] != parameter.name)
+    return {};
+  for (TSNode decorator : decoratorNodes(parameter.scope)) {
+    if (!is(decorator, kinds().attribute) ||
+        nodeText(ts_node_child_by_field_id(decorator, fields().attributeName), model.source()) !=
+            "setter")
+      continue;
+    TSNode property = ts_node_child_by_field_id(decorator, fields().object);
+    int getter = is(property, kinds().identifier)
+                     ? propertyGetter(cls, nodeText(property, model.source()))
+                     : -1;
+    if (getter < 0)
+      return {};
+    for (TSNode declared : decoratorNodes(getter))
+      if (std::string type = propertyValueType(declared, cls); !type.empty())
+        return type;
+    return returnType(getter, depth + 1);
+  }
   return {};
 }
 
@@ -770,7 +798,7 @@ std::string ObjectResolver::attributeType(int cls, llvm::StringRef attribute, in
       return type;
   // `@property def bus(self): return self._pipeline.get_bus()`, or a GObject property's def
   // (`@GObject.Property(type=Player) def player(self): ...`).
-  if (int method = model.methodOf(cls, attribute); method >= 0 && isProperty(method)) {
+  if (int method = propertyGetter(cls, attribute); method >= 0) {
     for (TSNode decorator : decoratorNodes(method))
       if (std::string type = propertyValueType(decorator, cls); !type.empty())
         return type;
@@ -825,6 +853,15 @@ std::vector<TSNode> ObjectResolver::decoratorNodes(int function) const {
       decorators.push_back(ts_node_named_child(child, 0));
   }
   return decorators;
+}
+
+// The def that makes `name` a property of the class (`@property def bus`), not its setter.
+int ObjectResolver::propertyGetter(int cls, llvm::StringRef name) const {
+  for (int child : model.scope(cls).children)
+    if (model.scope(child).kind == ScopeKind::Function && model.scope(child).name == name &&
+        isProperty(child))
+      return child;
+  return -1;
 }
 
 bool ObjectResolver::isProperty(int function) const {

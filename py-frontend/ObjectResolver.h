@@ -58,6 +58,7 @@ public:
   // Whether a def is decorated `@property` (or a cached_property), `@staticmethod` or
   // `@classmethod`.
   bool isProperty(int function) const;
+  int propertyGetter(int cls, llvm::StringRef name) const;
   // The decorator expressions of a def (`property`, `GObject.Property(type=Player)`).
   std::vector<TSNode> decoratorNodes(int function) const;
   std::string propertyValueType(TSNode value, int scope) const;
@@ -89,6 +90,7 @@ private:
   std::string libraryBaseOf(int cls, int depth) const;
   std::string typeOfClassLevelValue(TSNode value, int cls, int depth) const;
   std::string typeOfReassignedLocal(const ResolvedName &name, TSNode use) const;
+  std::string setterValueType(const ResolvedName &parameter, int depth) const;
   std::optional<ObjectPath> pathOf(TSNode expression, int scope, bool throughOwnedAliases) const;
   std::string qualifiedDottedName(llvm::StringRef dotted, int scope) const;
   std::optional<ObjectPath> ownedAlias(const ResolvedName &local,
