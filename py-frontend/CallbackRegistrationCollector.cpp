@@ -394,11 +394,23 @@ private:
     }
     for (const Site &site : model.assignments()) {
       TSNode left = ts_node_child_by_field_id(site.node, fields().left);
-      if (objects.enclosingFunction(site.scope) != root->scope || !is(left, kinds().subscript) ||
+      if (objects.enclosingFunction(site.scope) != root->scope ||
           !isRoot(ts_node_child_by_field_id(site.node, fields().right), site.scope))
         continue;
-      if (auto holder = heldBy(ts_node_child_by_field_id(left, fields().value), site.scope))
-        holders.push_back({"subscript-assignment", std::move(*holder), "", -1,
+      if (is(left, kinds().subscript)) {
+        if (auto holder = heldBy(ts_node_child_by_field_id(left, fields().value), site.scope))
+          holders.push_back({"subscript-assignment", std::move(*holder), "", -1,
+                             nodeLocation(site.node, model.file())});
+        continue;
+      }
+      // `self.view.props.factory = factory`: PyGObject sets the view's property.
+      TSNode props = ts_node_child_by_field_id(left, fields().object);
+      if (!is(left, kinds().attribute) || !is(props, kinds().attribute) ||
+          text(ts_node_child_by_field_id(props, fields().attributeName)) != "props")
+        continue;
+      if (auto holder = heldBy(ts_node_child_by_field_id(props, fields().object), site.scope))
+        holders.push_back({"property-assignment", std::move(*holder),
+                           text(ts_node_child_by_field_id(left, fields().attributeName)).str(), -1,
                            nodeLocation(site.node, model.file())});
     }
     return holders;

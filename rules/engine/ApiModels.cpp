@@ -133,9 +133,11 @@ ModelHolder readHolder(const YAML::Node &node) {
   checkKeys(node, {"form", "types", "names", "argument", "evidence"}, "a holder");
   ModelHolder h;
   h.form = text(node, "form");
-  if (h.form != "method" && h.form != "subscript-assignment")
-    fail(node["form"], "a holder's form must be method or subscript-assignment");
+  if (h.form != "method" && h.form != "subscript-assignment" && h.form != "property")
+    fail(node["form"], "a holder's form must be method, property or subscript-assignment");
   h.types = list(node, "types");
+  if (h.form == "property")
+    h.names = list(node, "names");
   if (h.form == "method") {
     h.names = list(node, "names");
     try {
@@ -446,9 +448,11 @@ std::optional<HolderMatch> ApiModels::keeps(const ObjectHolder &held) const {
     if (model.shapeOnly)
       continue;
     for (const ModelHolder &h : model.holders) {
-      bool shape = h.form == "method"
-                       ? held.form == "call" && listed(h.names, held.name) && h.argument == held.argument
-                       : held.form == "subscript-assignment";
+      bool shape =
+          h.form == "method"     ? held.form == "call" && listed(h.names, held.name) &&
+                                       h.argument == held.argument
+          : h.form == "property" ? held.form == "property-assignment" && listed(h.names, held.name)
+                                 : held.form == "subscript-assignment";
       if (!shape)
         continue;
       for (const std::string &candidate : lineage(type))

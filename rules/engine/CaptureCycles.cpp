@@ -157,9 +157,11 @@ std::string untilWhen(std::optional<bool> collectable) {
 
 std::string quoted(llvm::StringRef text) { return ("'" + text + "'").str(); }
 
-// The holder's step of a cycle: "add_action()", "[]".
+// The holder's step of a cycle: "add_action()", "props.factory", "[]".
 std::string keeperLink(const ObjectHolder &held) {
-  return held.form == "call" ? held.name + "()" : "[]";
+  if (held.form == "call")
+    return held.name + "()";
+  return held.form == "property-assignment" ? "props." + held.name : "[]";
 }
 
 std::string callbackDescription(const CallbackRegistration &r) {

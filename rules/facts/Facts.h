@@ -98,9 +98,11 @@ struct LifecycleBreaker {
 // (`self.timers[name] = timer`). API models say which calls keep their argument
 // (`holders:`): the holder then owns the object, as an object tree or a container does.
 struct ObjectHolder {
-  std::string form;   // call | subscript-assignment
-  ObjectPath holder;  // `self.group`, `self.providers`, `self.timers`
-  std::string name;   // call: the method ("add_action"); "" for a subscript store
+  std::string form;   // call | subscript-assignment | property-assignment
+  ObjectPath holder;  // `self.group`, `self.providers`, `self.timers`, `self.view` (of
+                      // `self.view.props.factory = factory`)
+  std::string name;   // call: the method ("add_action"); property-assignment: the property
+                      // ("factory"); "" for a subscript store
   int argument = -1;  // call: the positional index the object is passed at
   SourceLocation location;
   friend bool operator==(const ObjectHolder &, const ObjectHolder &) = default;

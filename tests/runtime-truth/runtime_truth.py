@@ -114,6 +114,28 @@ def gtk_getter_case(registration, widget, signal):
     }
 
 
+def gtk_property_case(registration, widget, prop, value, signal, gtk="3.0"):
+    """An object handed to a GTK widget's object-valued property (`owner.widget.props.model =
+    store`) after a callback is connected to it: the pygobject model's `property` holders."""
+    return {
+        "model": "pygobject", "registration": registration,
+        "imports": f"import gi\n\ngi.require_version(\"Gtk\", \"{gtk}\")\n"
+                   "from gi.repository import GLib, Gtk",
+        "owner_class": "class Owner:\n    def __init__(self):\n"
+                       f"        self.widget = {widget}\n\n"
+                       "    def on_event(self, *args):\n        pass\n",
+        "make_owner": "Owner()",
+        "connect": f"value = {value}\n"
+                   f"    value.connect(\"{signal}\", {{callback}})\n"
+                   f"    owner.widget.props.{prop} = value",
+        "forms": ["lambda", "bound-owner", "function"],
+        "native": None,
+        "display": True,
+        "pump": "    context = GLib.MainContext.default()\n"
+                "    while context.iteration(False):\n        pass",
+    }
+
+
 # One registration of one model: how users make the owner and connect a callback to it.
 # `owner_class` subclasses the library's type so that `owner.on_event` is a bound method of the
 # owner; `native` is a method the library implements in C, bound to the owner.
@@ -227,6 +249,10 @@ CASES = [
                     "value-changed"),
     gtk_getter_case("Gtk.Scale.get_adjustment", "Gtk.Scale()", "value-changed"),
     gtk_getter_case("Gtk.ComboBox.get_child", "Gtk.ComboBox(has_entry=True)", "changed"),
+    gtk_property_case("Gtk.TreeView.props.model =", "Gtk.TreeView()", "model",
+                      "Gtk.ListStore(str)", "row-changed"),
+    gtk_property_case("Gtk.ListView.props.factory =", "Gtk.ListView()", "factory",
+                      "Gtk.SignalListItemFactory()", "setup", gtk="4.0"),
     {
         "model": "tkinter", "registration": "Tcl().after",
         "imports": "import tkinter",
