@@ -365,7 +365,9 @@ private:
     const NameBinding *binding = root ? model.binding(*root) : nullptr;
     bool parameter = binding && binding->kind == BindingKind::Parameter &&
                      model.scope(root->scope).firstParameter != root->name;
-    if (!binding || (binding->kind != BindingKind::Assignment && !parameter) ||
+    bool local = binding && (binding->kind == BindingKind::Assignment ||
+                             binding->kind == BindingKind::Other); // also a loop's variable
+    if (!binding || (!local && !parameter) ||
         model.scope(root->scope).kind != ScopeKind::Function ||
         model.bindingId(*root) != registration.receiver.root.bindingId)
       return holders;

@@ -720,13 +720,21 @@ std::string ObjectResolver::setterValueType(const ResolvedName &parameter, int d
 // last assignment written before it.
 std::string ObjectResolver::typeOfReassignedLocal(const ResolvedName &name, TSNode use) const {
   const NameBinding *binding = model.binding(name);
-  if (!binding || binding->kind != BindingKind::Assignment || binding->count < 2 ||
-      binding->count != binding->values.size())
+  if (!binding || binding->count < 2 || !(binding->kind == BindingKind::Assignment ||
+                                          binding->kind == BindingKind::Other))
+    return {};
+  // A name a loop binds first (`for provider in self.providers:` and later `provider =
+  // Gtk.CssProvider()`): its one other binding is the first, before every assignment.
+  unsigned others = binding->kind == BindingKind::Other ? 1 : 0;
+  if (binding->count != binding->values.size() + others)
     return {};
   TSNode reaching{};
   for (TSNode value : binding->values)
     if (ts_node_start_byte(value) < ts_node_start_byte(use))
       reaching = value;
+  if (others && !ts_node_is_null(reaching) &&
+      ts_node_start_point(reaching).row + 1 < binding->definedAt.line)
+    return {};
   return ts_node_is_null(reaching) ? std::string() : typeOfExpression(reaching, name.scope, 1);
 }
 
