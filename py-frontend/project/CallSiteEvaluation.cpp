@@ -117,6 +117,17 @@ std::optional<CallbackRegistration> evaluate(const ParameterizedRegistration &de
         captures.push_back(capture);
         continue;
       }
+      // A callable passed in (`connect_obj(self, "destroy", self.disconnect, s)`, whose
+      // closure calls `handler`): the closure holds the callable, and so what it holds.
+      if (const PythonCallArgument *argument = supplied->second.argument;
+          argument && !argument->callbackKind.empty()) {
+        for (Capture held : argument->captures) {
+          held.via = capture.via; // held through the helper's closure, strongly
+          held.weak = held.weak || capture.weak;
+          captures.push_back(std::move(held));
+        }
+        continue;
+      }
       if (!supplied->second.path)
         continue; // a literal or a call's result: nothing of the caller's
       Capture rebased = capture;
