@@ -812,7 +812,38 @@ std::string ObjectResolver::attributeType(int cls, llvm::StringRef attribute, in
         return type;
     return returnType(method, depth + 1);
   }
-  return {};
+  return mixedInAttributeType(cls, attribute, depth);
+}
+
+// A mixin (a class with no base of its own: `class FilteredListSelector:` used as
+// `class EncodingSelector(FilteredListSelector, Gtk.Grid)`) reads attributes the classes that
+// mix it in declare: its `self` is always one of them. Typed where every class of this file
+// that derives from it declares the attribute with the same type.
+std::string ObjectResolver::mixedInAttributeType(int cls, llvm::StringRef attribute,
+                                                 int depth) const {
+  TSNode own = ts_node_child_by_field_id(model.scope(cls).node, fields().superclasses);
+  for (uint32_t i = 0, n = ts_node_is_null(own) ? 0 : ts_node_named_child_count(own); i < n; ++i)
+    if (nodeText(ts_node_named_child(own, i), model.source()) != "object")
+      return {};
+  std::string mixin = classId(cls), type;
+  bool mixedIn = false;
+  for (int sub = 0; sub < model.scopeCount(); ++sub) {
+    if (sub == cls || model.scope(sub).kind != ScopeKind::Class)
+      continue;
+    TSNode bases = ts_node_child_by_field_id(model.scope(sub).node, fields().superclasses);
+    bool derives = false;
+    for (uint32_t i = 0, n = ts_node_is_null(bases) ? 0 : ts_node_named_child_count(bases);
+         i < n && !derives; ++i)
+      derives = qualifiedName(ts_node_named_child(bases, i), model.scope(sub).parent) == mixin;
+    if (!derives)
+      continue;
+    std::string declared = attributeType(sub, attribute, depth + 1);
+    if (declared.empty() || (mixedIn && declared != type))
+      return {};
+    type = std::move(declared);
+    mixedIn = true;
+  }
+  return type;
 }
 
 // The class `GObject.Property(type=T, ...)` names, read in `scope`: its instances' values are

@@ -91,6 +91,7 @@ private:
   std::string typeOfClassLevelValue(TSNode value, int cls, int depth) const;
   std::string typeOfReassignedLocal(const ResolvedName &name, TSNode use) const;
   std::string setterValueType(const ResolvedName &parameter, int depth) const;
+  std::string mixedInAttributeType(int cls, llvm::StringRef attribute, int depth) const;
   std::optional<ObjectPath> pathOf(TSNode expression, int scope, bool throughOwnedAliases) const;
   std::string qualifiedDottedName(llvm::StringRef dotted, int scope) const;
   std::optional<ObjectPath> ownedAlias(const ResolvedName &local,
