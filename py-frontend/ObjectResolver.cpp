@@ -167,8 +167,17 @@ std::optional<ObjectPath> ObjectResolver::pathOf(TSNode expression, int scope,
   if (rootType.empty())
     rootType = typeOfReassignedLocal(*root, expression);
   path.types.push_back(std::move(rootType));
-  for (const std::string &attribute : path.attributes)
+  for (std::string &attribute : path.attributes) {
+    // `self.panel.get_widget()` with `def get_widget(self): return self._widget`: the object
+    // the panel keeps in `_widget`.
+    if (int cls = classScopeOf(path.types.back());
+        cls >= 0 && llvm::StringRef(attribute).ends_with("()"))
+      if (std::string kept =
+              returnedAttribute(model.methodOf(cls, llvm::StringRef(attribute).drop_back(2)));
+          !kept.empty())
+        attribute = kept;
     path.types.push_back(typeOfAttribute(path.types.back(), attribute, 0));
+  }
   return path;
 }
 
@@ -219,6 +228,19 @@ std::optional<ObjectPath> ObjectResolver::attributeAlias(const ResolvedName &loc
   else
     attribute = selfAttribute(value);
   int cls = model.enclosingClass(local.scope);
+  // `msgarea = self.new_message(...)`, a method that returns what it keeps in an attribute.
+  if (!attribute && is(value, kinds().call) && cls >= 0) {
+    TSNode callee = ts_node_child_by_field_id(value, fields().function);
+    if (is(callee, kinds().attribute) &&
+        is(ts_node_child_by_field_id(callee, fields().object), kinds().identifier) &&
+        nodeText(ts_node_child_by_field_id(callee, fields().object), model.source()) ==
+            function.firstParameter)
+      if (std::string kept = returnedAttribute(model.methodOf(
+              cls, nodeText(ts_node_child_by_field_id(callee, fields().attributeName),
+                            model.source())));
+          !kept.empty())
+        attribute = kept;
+  }
   // `self.view = view` or `self.view = view = CollectionView()`.
   auto namesLocal = [&](TSNode value) {
     if (is(value, kinds().assignment))
@@ -249,6 +271,41 @@ std::optional<ObjectPath> ObjectResolver::attributeAlias(const ResolvedName &loc
   path.written = bindingRef(local);
   path.writtenAttributes = 1;
   return path;
+}
+
+// The attribute of `self` a method returns on every `return` (`return self._widget`, or
+// `msgarea = self.__msgarea = Gtk.InfoBar(); ...; return msgarea`): calling it reaches the
+// object the instance keeps there. Empty where any return says otherwise.
+std::string ObjectResolver::returnedAttribute(int method) const {
+  if (method < 0 || aliasDepth > MaxDepth || isStaticOrClassMethod(method))
+    return {};
+  const Scope &function = model.scope(method);
+  std::string attribute;
+  for (TSNode value : function.returnValues) {
+    std::string returned;
+    if (is(value, kinds().attribute)) {
+      TSNode object = ts_node_child_by_field_id(value, fields().object);
+      if (is(object, kinds().identifier) &&
+          nodeText(object, model.source()) == function.firstParameter)
+        returned = nodeText(ts_node_child_by_field_id(value, fields().attributeName),
+                            model.source()).str();
+    } else if (is(value, kinds().identifier)) {
+      auto local = model.resolve(method, nodeText(value, model.source()));
+      const NameBinding *binding = local ? model.binding(*local) : nullptr;
+      if (local && local->scope == method && binding &&
+          binding->kind == BindingKind::Assignment && binding->count == 1) {
+        ++aliasDepth;
+        std::optional<ObjectPath> kept = attributeAlias(*local, {});
+        --aliasDepth;
+        if (kept && kept->attributes.size() == 1)
+          returned = kept->attributes.front();
+      }
+    }
+    if (returned.empty() || (!attribute.empty() && returned != attribute))
+      return {};
+    attribute = std::move(returned);
+  }
+  return attribute;
 }
 
 // `sel = self.view.get_selection()` or `buf = self.textview.props.buffer`: a local bound once

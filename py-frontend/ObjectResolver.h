@@ -92,6 +92,7 @@ private:
   std::string typeOfReassignedLocal(const ResolvedName &name, TSNode use) const;
   std::string setterValueType(const ResolvedName &parameter, int depth) const;
   std::string mixedInAttributeType(int cls, llvm::StringRef attribute, int depth) const;
+  std::string returnedAttribute(int method) const;
   std::optional<ObjectPath> pathOf(TSNode expression, int scope, bool throughOwnedAliases) const;
   std::string qualifiedDottedName(llvm::StringRef dotted, int scope) const;
   std::optional<ObjectPath> ownedAlias(const ResolvedName &local,
