@@ -122,9 +122,8 @@ std::vector<PythonCall> collectCalls(const ScopeModel &model) {
     // `self.action = self.create_action(...)`: a registration on what the def returns is on
     // this target.
     ObjectPath result;
-    TSNode parent = ts_node_parent(site.node);
-    if (is(parent, kinds().assignment) &&
-        ts_node_eq(ts_node_child_by_field_id(parent, fields().right), site.node))
+    TSNode parent = model.assignmentOf(site.node);
+    if (!ts_node_is_null(parent))
       if (auto target = objects.instancePathOf(ts_node_child_by_field_id(parent, fields().left),
                                      site.scope))
         result = *target;

@@ -208,9 +208,8 @@ private:
   // `b = Button(root, command=lambda: b.flash())`: the new object is the receiver.
   void fromConstructorCall(const Site &site, TSNode function,
                            const std::vector<CallArgument> &arguments) {
-    TSNode parent = ts_node_parent(site.node);
-    if (!is(parent, kinds().assignment) ||
-        !ts_node_eq(ts_node_child_by_field_id(parent, fields().right), site.node))
+    TSNode parent = model.assignmentOf(site.node);
+    if (ts_node_is_null(parent))
       return;
     std::string constructor = objects.qualifiedName(function, site.scope);
     if (constructor.empty())
@@ -430,8 +429,10 @@ private:
                       ? function.node
                       : ts_node_child_by_field_id(function.node, fields().body);
     auto consider = [&](const Site &site, const char *kind, TSNode target) {
+      if (site.scope != scope)
+        return;
       SourceLocation at = nodeLocation(site.node, model.file());
-      if (site.scope != scope || !before(registration.site, at) || !runsOnEveryPath(site.node, body))
+      if (!before(registration.site, at) || !runsOnEveryPath(site.node, body))
         return;
       auto path = objects.pathOf(target, scope);
       if (path && involved(registration, path->root.bindingId))

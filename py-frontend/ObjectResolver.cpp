@@ -131,10 +131,17 @@ std::vector<std::string> ObjectResolver::returnedIds(int functionScope) const {
 }
 
 int ObjectResolver::classScopeOf(const std::string &type) const {
-  for (int i = 0; i < model.scopeCount(); ++i)
-    if (model.scope(i).kind == ScopeKind::Class && classId(i) == type)
-      return i;
-  return -1;
+  if (type.empty())
+    return -1;
+  // Built once: every type lookup asks it, and class ids are strings to make.
+  if (!classScopesBuilt) {
+    for (int i = model.scopeCount() - 1; i >= 0; --i)
+      if (model.scope(i).kind == ScopeKind::Class)
+        classScopes[classId(i)] = i; // the first class of an id wins, as the old scan did
+    classScopesBuilt = true;
+  }
+  auto it = classScopes.find(type);
+  return it == classScopes.end() ? -1 : it->second;
 }
 
 std::optional<ObjectPath> ObjectResolver::pathOf(TSNode expression, int scope) const {
@@ -615,10 +622,15 @@ std::string ObjectResolver::returnTypeOfCall(TSNode callee, int scope, int depth
   if (is(callee, kinds().attribute)) {
     int cls = classScopeOf(
         typeOfExpression(ts_node_child_by_field_id(callee, fields().object), scope, depth + 1));
-    int method = cls < 0 ? -1
-                         : model.methodOf(cls, nodeText(ts_node_child_by_field_id(
-                                                            callee, fields().attributeName),
-                                                        model.source()));
+    llvm::StringRef name =
+        nodeText(ts_node_child_by_field_id(callee, fields().attributeName), model.source());
+    int method = cls < 0 ? -1 : model.methodOf(cls, name);
+    // `self.Limit()`: a class nested in the instance's class, constructed through the instance.
+    if (auto nested = cls < 0 ? model.scope(0).bindings.end() : model.scope(cls).bindings.find(name);
+        method < 0 && cls >= 0 && nested != model.scope(cls).bindings.end() &&
+        nested->second.kind == BindingKind::Class && nested->second.count == 1)
+      if (int inner = model.classBoundTo({cls, name.str()}); inner >= 0)
+        return classId(inner);
     return method < 0 ? std::string() : returnType(method, depth + 1);
   }
   if (!is(callee, kinds().identifier))

@@ -111,6 +111,8 @@ private:
   std::string literalElementType(TSNode value, int scope, ContainerPart part) const;
   // How deep aliasedChain is in aliases of aliases (`a = b.c.d` where b is one too).
   mutable int aliasDepth = 0;
+  mutable llvm::StringMap<int> classScopes; // classId -> class scope (classScopeOf)
+  mutable bool classScopesBuilt = false;
 };
 
 } // namespace capcycle::python

@@ -151,6 +151,17 @@ private:
     push(left, scope, Mode::Bind);
   }
 
+  // The names a `for` statement binds, as ScopeModel::enclosingLoop looks for them.
+  void recordLoopTargets(TSNode loop, TSNode target) {
+    if (is(target, k.identifier))
+      model.loopsBinding[text(target)].push_back(loop);
+    else if (is(target, k.patternList) || is(target, k.tuplePattern))
+      forEachNamedChild(target, [&](TSNode element) {
+        if (is(element, k.identifier))
+          model.loopsBinding[text(element)].push_back(loop);
+      });
+  }
+
   // The class whose instances `node` (`self.attr`, in a method of it) is an attribute of; -1
   // for anything else.
   int classOfSelfAttribute(TSNode node, int scope) const {
@@ -235,6 +246,8 @@ private:
                            location(node));
       pushChildren(node, inner, Mode::Read, -1);
     } else if (kind == k.assignment || kind == k.augmentedAssignment) {
+      if (kind == k.assignment && is(child(f.right), k.call))
+        model.assignedCalls[ts_node_start_byte(child(f.right))] = node;
       push(child(f.right), item.scope, Mode::Read);
       push(child(f.type), item.scope, Mode::Read);
       visitAssignmentTarget(child(f.left), child(f.right), item.scope, kind == k.assignment,
@@ -242,6 +255,8 @@ private:
     } else if (kind == k.forStatement || kind == k.forInClause) {
       push(child(f.right), item.scope, Mode::Read);
       TSNode target = child(f.left), iterable = child(f.right);
+      if (kind == k.forStatement)
+        recordLoopTargets(node, target);
       if (kind == k.forStatement && is(target, k.identifier) &&
           (is(iterable, k.tuple) || is(iterable, k.list))) {
         // A loop over written-out objects (`for sig in (r.stopped, r.canceled):`) names each.
@@ -448,6 +463,14 @@ std::optional<ResolvedName> ScopeModel::resolve(int scopeIndex, llvm::StringRef 
 std::pair<TSNode, int> ScopeModel::enclosingLoop(TSNode reference) const {
   const NodeKinds &k = kinds();
   llvm::StringRef name = nodeText(reference, sourceText);
+  // Walking up is costly (ts_node_parent descends from the root): only where a loop binding the
+  // name contains the reference.
+  auto loops = loopsBinding.find(name);
+  uint32_t at = ts_node_start_byte(reference);
+  if (loops == loopsBinding.end() || llvm::none_of(loops->second, [&](TSNode loop) {
+        return ts_node_start_byte(loop) <= at && at < ts_node_end_byte(loop);
+      }))
+    return {TSNode{}, -1};
   for (TSNode node = ts_node_parent(reference); !ts_node_is_null(node); node = ts_node_parent(node)) {
     TSSymbol kind = ts_node_symbol(node);
     if (kind == k.functionDefinition || kind == k.lambda || kind == k.classDefinition)
@@ -541,6 +564,14 @@ std::optional<std::vector<TSNode>> ScopeModel::loopItems(TSNode reference, int s
   return taken;
 }
 
+TSNode ScopeModel::assignmentOf(TSNode call) const {
+  auto it = assignedCalls.find(ts_node_start_byte(call));
+  if (it == assignedCalls.end() ||
+      !ts_node_eq(ts_node_child_by_field_id(it->second, fields().right), call))
+    return TSNode{};
+  return it->second;
+}
+
 const NameBinding *ScopeModel::binding(const ResolvedName &name) const {
   auto it = scopes[name.scope].bindings.find(name.name);
   return it == scopes[name.scope].bindings.end() ? nullptr : &it->second;
@@ -590,12 +621,21 @@ bool ScopeModel::encloses(int outer, int inner) const {
 }
 
 std::string ScopeModel::bindingId(const ResolvedName &binding) const {
-  // Module names need no position (and a def at 1:1 must not share the module's).
-  if (scopes[binding.scope].kind == ScopeKind::Module)
-    return filePath + "::" + binding.name;
-  TSPoint start = ts_node_start_point(scopes[binding.scope].node);
-  return filePath + ":" + std::to_string(start.row + 1) + ":" + std::to_string(start.column + 1) +
-         ":" + binding.name;
+  // Asked for every name a collector meets: each scope's prefix is made once.
+  if (scopeIdPrefixes.size() != scopes.size())
+    scopeIdPrefixes.assign(scopes.size(), std::string());
+  std::string &prefix = scopeIdPrefixes[binding.scope];
+  if (prefix.empty()) {
+    // Module names need no position (and a def at 1:1 must not share the module's).
+    if (scopes[binding.scope].kind == ScopeKind::Module) {
+      prefix = filePath + "::";
+    } else {
+      TSPoint start = ts_node_start_point(scopes[binding.scope].node);
+      prefix = filePath + ":" + std::to_string(start.row + 1) + ":" +
+               std::to_string(start.column + 1) + ":";
+    }
+  }
+  return prefix + binding.name;
 }
 
 SourceLocation ScopeModel::definitionOf(const ResolvedName &binding) const {

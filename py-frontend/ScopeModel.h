@@ -117,6 +117,8 @@ public:
   llvm::StringRef source() const { return sourceText; }
   const std::vector<Site> &calls() const { return callSites; }
   const std::vector<Site> &assignments() const { return assignmentSites; }
+  // The assignment whose value `call` is (`self.action = make_action()`), or a null node.
+  TSNode assignmentOf(TSNode call) const;
   int scopeCount() const { return scopes.size(); }
 
   // LEGB resolution of `name` as read in `scope`; nullopt for builtins and undefined names.
@@ -157,6 +159,9 @@ private:
   std::vector<Site> callSites;
   std::vector<Site> assignmentSites;
   llvm::DenseMap<uint32_t, int> lambdaScopes; // start byte of a lambda -> its scope
+  llvm::StringMap<std::vector<TSNode>> loopsBinding; // name -> the `for` statements binding it
+  llvm::DenseMap<uint32_t, TSNode> assignedCalls;     // start byte of a call -> `x = call`
+  mutable std::vector<std::string> scopeIdPrefixes;   // bindingId's per-scope prefix, lazily
 };
 
 } // namespace capcycle::python
