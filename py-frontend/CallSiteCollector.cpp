@@ -94,7 +94,6 @@ std::vector<PythonCall> collectCalls(const ScopeModel &model) {
       PythonCallArgument passed;
       passed.index = argument.index;
       passed.keyword = argument.keyword;
-      passed.location = nodeLocation(argument.value, model.file());
       if (auto path = objects.instancePathOf(argument.value, site.scope))
         passed.path = *path;
       // A plain local of the caller (not `self`, not a parameter, not another name for one of
@@ -114,8 +113,10 @@ std::vector<PythonCall> collectCalls(const ScopeModel &model) {
       }
       localsOnly = localsOnly && (local || passed.path.root.name.empty()) &&
                    passed.callbackKind.empty();
-      if (!passed.path.root.name.empty() || !passed.callbackKind.empty())
+      if (!passed.path.root.name.empty() || !passed.callbackKind.empty()) {
+        passed.location = nodeLocation(argument.value, model.file());
         arguments.push_back(std::move(passed));
+      }
     }
     if (localsOnly && !arguments.empty())
       arguments.clear();

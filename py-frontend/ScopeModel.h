@@ -10,6 +10,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 
+#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
@@ -155,7 +156,7 @@ private:
   std::pair<TSNode, int> enclosingLoop(TSNode reference) const;
   std::string filePath;
   llvm::StringRef sourceText;
-  std::vector<Scope> scopes;
+  std::deque<Scope> scopes; // grows without moving its scopes (a Scope is costly to copy)
   std::vector<Site> callSites;
   std::vector<Site> assignmentSites;
   llvm::DenseMap<uint32_t, int> lambdaScopes; // start byte of a lambda -> its scope

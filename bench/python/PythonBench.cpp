@@ -41,7 +41,7 @@ extern "C" const TSLanguage *tree_sitter_python(void);
 
 namespace {
 
-constexpr double kAnalysisOverParseFloor = 2.0; // analysis may take at most 2x the bare parse
+constexpr double kAnalysisOverParseFloor = 1.5; // analysis may take at most 1.5x the bare parse (issue 11)
 constexpr double kJ1OverJ2Floor = 1.6;          // -j2 must be at least 1.6x faster than -j1
 
 void collect(const std::string &path, std::vector<std::string> &files) {
