@@ -350,6 +350,13 @@ std::string ProjectModel::resolveIn(const std::string &file, llvm::StringRef nam
   if (binding->kind == "import")
     return resolve(rest.empty() ? binding->target : binding->target + "." + rest, file,
                    depth + 1);
+  // `view.get_selection()` on `view = RCMHintedTreeView()` of another module: where no
+  // scanned class of its lineage defines the getter, its one library base's.
+  if (llvm::StringRef getter = rest; binding->kind == "class" && getter.consume_back("()") &&
+                                     !getter.contains('.') && !getter.empty() &&
+                                     !definesMethod(binding->target, getter, depth))
+    if (std::string library = libraryGetterType(binding->target, getter, depth); !library.empty())
+      return library;
   if (!rest.empty())
     return absolute; // an attribute of a class or value: not a type the scan can name
   if (binding->kind == "class")
