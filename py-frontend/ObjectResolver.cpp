@@ -549,6 +549,8 @@ std::string ObjectResolver::typeOfExpression(TSNode expression, int scope, int d
     TSNode callee = ts_node_child_by_field_id(expression, fields().function);
     if (std::string returned = returnTypeOfCall(callee, scope, depth); !returned.empty())
       return returned;
+    if (std::string made = typeOfClassArgument(expression, scope); !made.empty())
+      return made;
     if (std::string qualified = qualifiedName(callee, scope); !qualified.empty())
       return qualified;
     return typeOfLibraryMethodCall(callee, scope, depth);
@@ -640,6 +642,67 @@ std::string ObjectResolver::returnTypeOfCall(TSNode callee, int scope, int depth
   if (!b || b->kind != BindingKind::Function)
     return {};
   return returnTypeOf(*binding, depth + 1);
+}
+
+// The parameter of a def that every `return` makes an instance of: `return type_()`,
+// `return type_.new_with_mnemonic(label)` (a GObject class's constructor), or a local bound
+// once to one of those. Empty for any other def.
+std::string ObjectResolver::instantiatedParameter(int function) const {
+  const Scope &def = model.scope(function);
+  auto madeFrom = [&](TSNode value) -> std::string {
+    if (is(value, kinds().identifier))
+      if (auto local = model.resolve(function, nodeText(value, model.source()));
+          local && local->scope == function)
+        if (const NameBinding *b = model.binding(*local);
+            b && b->kind == BindingKind::Assignment && b->count == 1)
+          value = b->value;
+    if (!is(value, kinds().call))
+      return {};
+    TSNode callee = ts_node_child_by_field_id(value, fields().function);
+    if (is(callee, kinds().attribute) &&
+        nodeText(ts_node_child_by_field_id(callee, fields().attributeName), model.source())
+            .starts_with("new"))
+      callee = ts_node_child_by_field_id(callee, fields().object);
+    if (!is(callee, kinds().identifier))
+      return {};
+    auto name = model.resolve(function, nodeText(callee, model.source()));
+    const NameBinding *b = name ? model.binding(*name) : nullptr;
+    return b && name->scope == function && b->kind == BindingKind::Parameter && b->count == 1
+               ? name->name
+               : std::string();
+  };
+  std::string parameter;
+  for (TSNode value : def.returnValues) {
+    std::string made = madeFrom(value);
+    if (made.empty() || (!parameter.empty() && made != parameter))
+      return {};
+    parameter = std::move(made);
+  }
+  return parameter;
+}
+
+// `_Button(Gtk.ToggleButton, label)` with `def _Button(type_, label): ... return type_()`:
+// an instance of the class the call passes.
+std::string ObjectResolver::typeOfClassArgument(TSNode call, int scope) const {
+  TSNode callee = ts_node_child_by_field_id(call, fields().function);
+  if (!is(callee, kinds().identifier))
+    return {};
+  auto binding = resolveName(nodeText(callee, model.source()), scope);
+  const NameBinding *b = binding ? model.binding(*binding) : nullptr;
+  if (!b || b->kind != BindingKind::Function)
+    return {};
+  for (int def : model.functionsBoundTo(*binding)) {
+    std::string parameter = instantiatedParameter(def);
+    if (parameter.empty() || model.scope(model.scope(def).parent).kind == ScopeKind::Class)
+      continue;
+    const std::vector<std::string> &parameters = model.scope(def).parameters;
+    auto position = llvm::find(parameters, parameter) - parameters.begin();
+    for (const CallArgument &argument : callArguments(call, model.source()))
+      if (argument.keyword == parameter || (argument.keyword.empty() && argument.index == position))
+        if (std::string cls = qualifiedName(argument.value, scope); !cls.empty())
+          return cls;
+  }
+  return {};
 }
 
 std::string ObjectResolver::returnTypeOf(const ResolvedName &function, int depth) const {

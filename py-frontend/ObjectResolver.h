@@ -93,6 +93,8 @@ private:
   std::string setterValueType(const ResolvedName &parameter, int depth) const;
   std::string mixedInAttributeType(int cls, llvm::StringRef attribute, int depth) const;
   std::string returnedAttribute(int method) const;
+  std::string instantiatedParameter(int function) const;
+  std::string typeOfClassArgument(TSNode call, int scope) const;
   std::optional<ObjectPath> pathOf(TSNode expression, int scope, bool throughOwnedAliases) const;
   std::string qualifiedDottedName(llvm::StringRef dotted, int scope) const;
   std::optional<ObjectPath> ownedAlias(const ResolvedName &local,
