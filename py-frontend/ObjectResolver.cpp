@@ -627,21 +627,28 @@ std::string ObjectResolver::returnTypeOfCall(TSNode callee, int scope, int depth
     llvm::StringRef name =
         nodeText(ts_node_child_by_field_id(callee, fields().attributeName), model.source());
     int method = cls < 0 ? -1 : model.methodOf(cls, name);
+    if (method >= 0)
+      return returnType(method, depth + 1);
     // `self.Limit()`: a class nested in the instance's class, constructed through the instance.
-    if (auto nested = cls < 0 ? model.scope(0).bindings.end() : model.scope(cls).bindings.find(name);
-        method < 0 && cls >= 0 && nested != model.scope(cls).bindings.end() &&
-        nested->second.kind == BindingKind::Class && nested->second.count == 1)
-      if (int inner = model.classBoundTo({cls, name.str()}); inner >= 0)
-        return classId(inner);
-    return method < 0 ? std::string() : returnType(method, depth + 1);
+    const NameBinding *nested = cls < 0 ? nullptr : model.binding({cls, name.str()});
+    int inner = nested && nested->kind == BindingKind::Class && nested->count == 1
+                    ? model.classBoundTo({cls, name.str()})
+                    : -1;
+    return inner >= 0 ? classId(inner) : std::string();
   }
+  std::optional<ResolvedName> function = localFunction(callee, scope);
+  return function ? returnTypeOf(*function, depth + 1) : std::string();
+}
+
+// The def of this file a callee names (`make_meter` of `make_meter()`), if it is one.
+std::optional<ResolvedName> ObjectResolver::localFunction(TSNode callee, int scope) const {
   if (!is(callee, kinds().identifier))
-    return {};
+    return std::nullopt;
   auto binding = resolveName(nodeText(callee, model.source()), scope);
   const NameBinding *b = binding ? model.binding(*binding) : nullptr;
   if (!b || b->kind != BindingKind::Function)
-    return {};
-  return returnTypeOf(*binding, depth + 1);
+    return std::nullopt;
+  return binding;
 }
 
 // The parameter of a def that every `return` makes an instance of: `return type_()`,
@@ -684,14 +691,11 @@ std::string ObjectResolver::instantiatedParameter(int function) const {
 // `_Button(Gtk.ToggleButton, label)` with `def _Button(type_, label): ... return type_()`:
 // an instance of the class the call passes.
 std::string ObjectResolver::typeOfClassArgument(TSNode call, int scope) const {
-  TSNode callee = ts_node_child_by_field_id(call, fields().function);
-  if (!is(callee, kinds().identifier))
+  std::optional<ResolvedName> function =
+      localFunction(ts_node_child_by_field_id(call, fields().function), scope);
+  if (!function)
     return {};
-  auto binding = resolveName(nodeText(callee, model.source()), scope);
-  const NameBinding *b = binding ? model.binding(*binding) : nullptr;
-  if (!b || b->kind != BindingKind::Function)
-    return {};
-  for (int def : model.functionsBoundTo(*binding)) {
+  for (int def : model.functionsBoundTo(*function)) {
     std::string parameter = instantiatedParameter(def);
     if (parameter.empty() || model.scope(model.scope(def).parent).kind == ScopeKind::Class)
       continue;

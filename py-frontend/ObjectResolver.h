@@ -95,6 +95,7 @@ private:
   std::string returnedAttribute(int method) const;
   std::string instantiatedParameter(int function) const;
   std::string typeOfClassArgument(TSNode call, int scope) const;
+  std::optional<ResolvedName> localFunction(TSNode callee, int scope) const;
   std::optional<ObjectPath> pathOf(TSNode expression, int scope, bool throughOwnedAliases) const;
   std::string qualifiedDottedName(llvm::StringRef dotted, int scope) const;
   std::optional<ObjectPath> ownedAlias(const ResolvedName &local,

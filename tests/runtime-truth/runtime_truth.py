@@ -92,31 +92,10 @@ def qt_timer_case(model, binding):
     }
 
 
-def gtk_getter_case(registration, widget, signal):
-    """A signal of an object a GTK widget keeps, reached through the widget's getter
-    (`owner.widget.get_selection().connect(...)`): the pygobject model's `kept_by_receiver`
-    factories. GTK widgets need a display (one Xvfb for the run)."""
-    cls, getter = registration.rsplit(".", 1)
-    return {
-        "model": "pygobject", "registration": registration,
-        "imports": "import gi\n\ngi.require_version(\"Gtk\", \"3.0\")\n"
-                   "from gi.repository import GLib, Gtk",
-        "owner_class": "class Owner:\n    def __init__(self):\n"
-                       f"        self.widget = {widget}\n\n"
-                       "    def on_event(self, *args):\n        pass\n",
-        "make_owner": "Owner()",
-        "connect": f"owner.widget.{getter}().connect(\"{signal}\", {{callback}})",
-        "forms": ["lambda", "bound-owner", "function"],
-        "native": None,
-        "display": True,
-        "pump": "    context = GLib.MainContext.default()\n"
-                "    while context.iteration(False):\n        pass",
-    }
-
-
-def gtk_property_case(registration, widget, prop, value, signal, gtk="3.0"):
-    """An object handed to a GTK widget's object-valued property (`owner.widget.props.model =
-    store`) after a callback is connected to it: the pygobject model's `property` holders."""
+def gtk_case(registration, widget, connect, gtk="3.0"):
+    """An owner keeping a GTK widget (`self.widget`), connected through it as `connect` says;
+    the callback forms the pygobject model's widget rules are about. GTK widgets need a
+    display (one Xvfb for the run)."""
     return {
         "model": "pygobject", "registration": registration,
         "imports": f"import gi\n\ngi.require_version(\"Gtk\", \"{gtk}\")\n"
@@ -125,15 +104,31 @@ def gtk_property_case(registration, widget, prop, value, signal, gtk="3.0"):
                        f"        self.widget = {widget}\n\n"
                        "    def on_event(self, *args):\n        pass\n",
         "make_owner": "Owner()",
-        "connect": f"value = {value}\n"
-                   f"    value.connect(\"{signal}\", {{callback}})\n"
-                   f"    owner.widget.props.{prop} = value",
+        "connect": connect,
         "forms": ["lambda", "bound-owner", "function"],
         "native": None,
         "display": True,
         "pump": "    context = GLib.MainContext.default()\n"
                 "    while context.iteration(False):\n        pass",
     }
+
+
+def gtk_getter_case(registration, widget, signal):
+    """A signal of an object a GTK widget keeps, reached through the widget's getter
+    (`owner.widget.get_selection().connect(...)`): the pygobject model's `kept_by_receiver`
+    factories."""
+    getter = registration.rsplit(".", 1)[1]
+    return gtk_case(registration, widget,
+                    f"owner.widget.{getter}().connect(\"{signal}\", {{callback}})")
+
+
+def gtk_property_case(registration, widget, prop, value, signal, gtk="3.0"):
+    """An object handed to a GTK widget's object-valued property (`owner.widget.props.model =
+    store`) after a callback is connected to it: the pygobject model's `property` holders."""
+    return gtk_case(registration, widget,
+                    f"value = {value}\n"
+                    f"    value.connect(\"{signal}\", {{callback}})\n"
+                    f"    owner.widget.props.{prop} = value", gtk=gtk)
 
 
 # One registration of one model: how users make the owner and connect a callback to it.
