@@ -89,7 +89,7 @@ std::vector<PythonClass> collectClasses(const ScopeModel &model) {
     TSNode superclasses = ts_node_child_by_field_id(cls.node, fields().superclasses);
     for (uint32_t b = 0, n = ts_node_is_null(superclasses) ? 0 : ts_node_named_child_count(superclasses);
          b < n; ++b) {
-      std::string base = objects.qualifiedName(ts_node_named_child(superclasses, b), cls.parent);
+      std::string base = objects.qualifiedBaseName(ts_node_named_child(superclasses, b), cls.parent);
       if (!base.empty())
         bases.push_back(std::move(base));
     }

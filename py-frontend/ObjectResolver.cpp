@@ -606,11 +606,18 @@ std::string ObjectResolver::typeOfLibraryMethodCall(TSNode callee, int scope, in
 // The imported class a class of this file derives from, through the file's own classes, where
 // each has that one base: with several (`class Area(Gtk.VBox, ConfigMixin)`) a method may come
 // from any of them, and a mixin of another module is no library.
+std::string ObjectResolver::qualifiedBaseName(TSNode base, int scope) const {
+  // `Library[str, Playlist]` (a Generic's alias) derives from Library.
+  if (is(base, kinds().subscript))
+    base = ts_node_child_by_field_id(base, fields().value);
+  return qualifiedName(base, scope);
+}
+
 std::string ObjectResolver::libraryBaseOf(int cls, int depth) const {
   TSNode bases = ts_node_child_by_field_id(model.scope(cls).node, fields().superclasses);
   if (ts_node_is_null(bases) || ts_node_named_child_count(bases) != 1 || depth > MaxDepth)
     return {};
-  std::string base = qualifiedName(ts_node_named_child(bases, 0), model.scope(cls).parent);
+  std::string base = qualifiedBaseName(ts_node_named_child(bases, 0), model.scope(cls).parent);
   if (int inner = classScopeOf(base); inner >= 0)
     return inner == cls ? std::string() : libraryBaseOf(inner, depth + 1);
   return base.find(':') == std::string::npos ? base : std::string();
@@ -970,7 +977,7 @@ std::string ObjectResolver::mixedInAttributeType(int cls, llvm::StringRef attrib
     bool derives = false;
     for (uint32_t i = 0, n = ts_node_is_null(bases) ? 0 : ts_node_named_child_count(bases);
          i < n && !derives; ++i)
-      derives = qualifiedName(ts_node_named_child(bases, i), model.scope(sub).parent) == mixin;
+      derives = qualifiedBaseName(ts_node_named_child(bases, i), model.scope(sub).parent) == mixin;
     if (!derives)
       continue;
     std::string declared = attributeType(sub, attribute, depth + 1);

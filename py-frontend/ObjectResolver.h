@@ -43,6 +43,8 @@ public:
   // Dotted callee -> import path ("speechsdk.SpeechRecognizer" -> "azure...SpeechRecognizer"),
   // a class of this file -> its binding id, otherwise empty.
   std::string qualifiedName(TSNode expression, int scope) const;
+  // qualifiedName of a class's base as written in its header (`Library[str, Playlist]`: Library).
+  std::string qualifiedBaseName(TSNode base, int scope) const;
   // How the object an expression evaluates to was made, or empty.
   std::string typeOfExpression(TSNode expression, int scope, int depth = 0) const;
   std::string typeOfBinding(const ResolvedName &binding, int depth = 0) const;
