@@ -378,6 +378,53 @@ ParameterOwners parameterOwners(const FactSet &facts) {
   return owners;
 }
 
+// Whether the class `classId` keeps, in an attribute, the parameter `parameter` of its def
+// `function` as it came in (`def __init__(self, terminal): self.terminal = terminal`).
+bool storesParameter(const FactSet &facts, const std::string &classId,
+                     const std::string &function, llvm::StringRef parameter) {
+  for (const PythonClass &cls : facts.pythonClasses)
+    if (cls.bindingId == classId)
+      return llvm::any_of(cls.attributes, [&](const PythonAttribute &a) {
+        return a.parameterOf == function && a.value.root.name == parameter &&
+               a.value.attributes.empty();
+      });
+  return false;
+}
+
+// `self.titlebar = Titlebar(self)`, then a callback `self.titlebar.set_title`: the bound
+// method holds the titlebar, which holds what its class's __init__ stored of the call's
+// arguments (in whichever module the class is).
+void addStoredArguments(const ProjectModel &project, const FactSet &facts,
+                        CallbackRegistration &registration) {
+  CaptureSet held;
+  for (const Capture &capture : registration.captures) {
+    if (capture.via != "bound-method" || capture.attributes.empty())
+      continue;
+    for (const PythonCall &call : facts.pythonCalls) {
+      if (call.result.root.bindingId != capture.binding.bindingId ||
+          call.result.attributes != capture.attributes)
+        continue;
+      ProjectModel::Callee callee = project.callee(call);
+      if (!callee.function || !callee.constructs)
+        continue;
+      const PythonFunction &init = *callee.function;
+      size_t first = ProjectModel::firstPassedParameter(init, call, true);
+      for (const PythonCallArgument &argument : call.arguments) {
+        size_t index = first + argument.index;
+        auto parameter =
+            argument.index >= 0 ? (index < init.parameters.size() ? init.parameters[index].name : "")
+                                : argument.keyword;
+        if (argument.path.root.name.empty() || parameter.empty() ||
+            !storesParameter(facts, init.classBindingId, init.key, parameter))
+          continue;
+        held.push_back({argument.path.root, argument.path.attributes, capture.referencedAt,
+                        "constructor-argument", capture.weak});
+      }
+    }
+  }
+  registration.captures.insert(registration.captures.end(), held.begin(), held.end());
+}
+
 void resolveReceiver(const ProjectModel &project, const ParameterOwners &parameters,
                      CallbackRegistration &registration) {
   ObjectPath &receiver = registration.receiver;
@@ -405,8 +452,10 @@ void resolveAcrossFiles(FactSet &facts) {
                                      std::make_move_iterator(evaluated.begin()),
                                      std::make_move_iterator(evaluated.end()));
   ParameterOwners parameters = parameterOwners(facts);
-  for (CallbackRegistration &registration : facts.callbackRegistrations)
+  for (CallbackRegistration &registration : facts.callbackRegistrations) {
     resolveReceiver(project, parameters, registration);
+    addStoredArguments(project, facts, registration);
+  }
   // The model reads the classes as the files gave them; they change once it is done.
   facts.pythonClasses = std::move(classes);
 }
