@@ -57,6 +57,31 @@ std::optional<Callee> calleeOf(const ScopeModel &model, const ObjectResolver &ob
 
 } // namespace
 
+// The parameters (after `self`) the method `def` stores on its instance as they came in: an
+// attribute's value, or an element, key or value it puts in a container attribute.
+std::vector<std::string> keptParameters(const ScopeModel &model, int def) {
+  const Scope &method = model.scope(def);
+  const Scope &cls = model.scope(method.parent);
+  auto names = [&](TSNode value, const std::string &parameter) {
+    return is(value, kinds().identifier) && nodeText(value, model.source()) == parameter;
+  };
+  std::vector<std::string> kept;
+  for (size_t i = 1; i < method.parameters.size(); ++i) {
+    const std::string &parameter = method.parameters[i];
+    const NameBinding *binding = model.binding({def, parameter});
+    if (!binding || binding->kind != BindingKind::Parameter || binding->count != 1)
+      continue; // rebound: what is stored may be something else
+    bool stored = llvm::any_of(cls.attributeAssignments, [&](const AttributeAssignment &a) {
+      return a.scope == def && names(a.value, parameter);
+    }) || llvm::any_of(cls.elementStores, [&](const ElementStore &e) {
+      return e.scope == def && (names(e.value, parameter) || names(e.key, parameter));
+    });
+    if (stored)
+      kept.push_back(parameter);
+  }
+  return kept;
+}
+
 std::vector<PythonFunction> collectFunctions(const ScopeModel &model) {
   std::vector<PythonFunction> functions;
   ObjectResolver objects(model);
@@ -78,6 +103,8 @@ std::vector<PythonFunction> collectFunctions(const ScopeModel &model) {
     }
     function.returned = objects.returnedIds(i);
     function.location = def.nameLocation;
+    if (method)
+      function.keptParameters = keptParameters(model, i);
     functions.push_back(std::move(function));
   }
   return functions;
@@ -148,6 +175,9 @@ functionsCallSitesNeed(std::vector<PythonFunction> functions,
                        const std::vector<PythonCall> &calls,
                        const std::vector<PythonClass> &classes) {
   llvm::erase_if(functions, [&](const PythonFunction &function) {
+    // What it keeps of its arguments is held by whatever holds its instance.
+    if (!function.keptParameters.empty())
+      return false;
     // Its callers type an attribute that stores a parameter.
     for (const PythonClass &cls : classes)
       if (llvm::any_of(cls.attributes,

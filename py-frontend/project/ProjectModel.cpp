@@ -10,6 +10,7 @@
 #include "llvm/ADT/StringMap.h"
 
 #include <map>
+#include <unordered_map>
 
 namespace capcycle::python {
 
@@ -391,31 +392,59 @@ bool storesParameter(const FactSet &facts, const std::string &classId,
   return false;
 }
 
-// `self.titlebar = Titlebar(self)`, then a callback `self.titlebar.set_title`: the bound
-// method holds the titlebar, which holds what its class's __init__ stored of the call's
-// arguments (in whichever module the class is).
+// A bound method of `self.titlebar` holds the titlebar, and so what the titlebar keeps of the
+// arguments the same function gave it: `self.titlebar = Titlebar(self)` (its class's
+// __init__ stores the argument) or `self.terminator.register_terminal(self)` (the method
+// appends it to a list of its instance), in whichever module the class is.
+// Calls by the binding their result goes to or their receiver starts from (`self` of
+// `self.titlebar = Titlebar(self)`, of `self.registry.register(self)`).
+using CallsByRoot = std::unordered_multimap<std::string, const PythonCall *>;
+
+CallsByRoot callsByRoot(const FactSet &facts) {
+  CallsByRoot calls;
+  for (const PythonCall &call : facts.pythonCalls) {
+    if (!call.result.root.bindingId.empty())
+      calls.emplace(call.result.root.bindingId, &call);
+    if (call.kind == "method" && call.receiver.root.bindingId != call.result.root.bindingId)
+      calls.emplace(call.receiver.root.bindingId, &call);
+  }
+  return calls;
+}
+
 void addStoredArguments(const ProjectModel &project, const FactSet &facts,
-                        CallbackRegistration &registration) {
+                        const CallsByRoot &calls, CallbackRegistration &registration) {
+  // A registration a helper makes is closed, if at all, where the helper keeps what it is
+  // given (reported there once, CallSiteEvaluation's closesItself), not again here.
+  if (!registration.through.empty())
+    return;
   CaptureSet held;
   for (const Capture &capture : registration.captures) {
     if (capture.via != "bound-method" || capture.attributes.empty())
       continue;
-    for (const PythonCall &call : facts.pythonCalls) {
-      if (call.result.root.bindingId != capture.binding.bindingId ||
-          call.result.attributes != capture.attributes)
+    for (auto [it, end] = calls.equal_range(capture.binding.bindingId); it != end; ++it) {
+      const PythonCall &call = *it->second;
+      bool made = call.result.root.bindingId == capture.binding.bindingId &&
+                  call.result.attributes == capture.attributes;
+      bool called = call.kind == "method" &&
+                    call.receiver.root.bindingId == capture.binding.bindingId &&
+                    call.receiver.attributes == capture.attributes;
+      if (!made && !called)
         continue;
       ProjectModel::Callee callee = project.callee(call);
-      if (!callee.function || !callee.constructs)
+      if (!callee.function || (made && !callee.constructs))
         continue;
-      const PythonFunction &init = *callee.function;
-      size_t first = ProjectModel::firstPassedParameter(init, call, true);
+      const PythonFunction &def = *callee.function;
+      size_t first = ProjectModel::firstPassedParameter(def, call, callee.constructs);
       for (const PythonCallArgument &argument : call.arguments) {
         size_t index = first + argument.index;
-        auto parameter =
-            argument.index >= 0 ? (index < init.parameters.size() ? init.parameters[index].name : "")
+        std::string parameter =
+            argument.index >= 0 ? (index < def.parameters.size() ? def.parameters[index].name : "")
                                 : argument.keyword;
-        if (argument.path.root.name.empty() || parameter.empty() ||
-            !storesParameter(facts, init.classBindingId, init.key, parameter))
+        bool kept = !parameter.empty() &&
+                    (llvm::is_contained(def.keptParameters, parameter) ||
+                     (callee.constructs &&
+                      storesParameter(facts, def.classBindingId, def.key, parameter)));
+        if (argument.path.root.name.empty() || !kept)
           continue;
         held.push_back({argument.path.root, argument.path.attributes, capture.referencedAt,
                         "constructor-argument", capture.weak});
@@ -452,9 +481,10 @@ void resolveAcrossFiles(FactSet &facts) {
                                      std::make_move_iterator(evaluated.begin()),
                                      std::make_move_iterator(evaluated.end()));
   ParameterOwners parameters = parameterOwners(facts);
+  CallsByRoot calls = callsByRoot(facts);
   for (CallbackRegistration &registration : facts.callbackRegistrations) {
     resolveReceiver(project, parameters, registration);
-    addStoredArguments(project, facts, registration);
+    addStoredArguments(project, facts, calls, registration);
   }
   // The model reads the classes as the files gave them; they change once it is done.
   facts.pythonClasses = std::move(classes);

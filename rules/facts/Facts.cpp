@@ -304,7 +304,8 @@ Value toJSON(const PythonFunction &f) {
                 {"bindsSelf", f.bindsSelf},
                 {"parameters", std::move(parameters)},
                 {"returned", f.returned},
-                {"location", toJSON(f.location)}};
+                {"location", toJSON(f.location)},
+                {"keptParameters", f.keptParameters}};
 }
 
 bool fromJSON(const Value &value, PythonFunction &out, Path path) {
@@ -312,7 +313,7 @@ bool fromJSON(const Value &value, PythonFunction &out, Path path) {
   return m && m.map("key", out.key) && m.map("name", out.name) &&
          m.map("classBindingId", out.classBindingId) && m.map("bindsSelf", out.bindsSelf) &&
          m.map("parameters", out.parameters) && m.mapOptional("returned", out.returned) &&
-         m.map("location", out.location);
+         m.map("location", out.location) && m.mapOptional("keptParameters", out.keptParameters);
 }
 
 Value toJSON(const ParameterizedRegistration &p) {

@@ -151,6 +151,9 @@ struct PythonFunction {
   // registration on one of them is on whatever each caller assigns the result to.
   std::vector<std::string> returned = {};
   SourceLocation location;
+  // The parameters a method keeps on its instance as they came in: `self.terminal = terminal`,
+  // `self.terminals.append(terminal)`, `self.handlers[view] = ...` (names, in order).
+  std::vector<std::string> keptParameters = {};
   friend bool operator==(const PythonFunction &, const PythonFunction &) = default;
 };
 
@@ -509,7 +512,7 @@ const char *levelName(Notification::Level level);
 // The version of the facts' shape and JSON form. Bump it when a fact gains, loses or renames a
 // field, or when what a field means changes: facts stored by an earlier capcycle (the C++ facts
 // cache, clang-checks/FactsCache.h) must then be extracted again, not read in the old shape.
-inline constexpr unsigned FactsFormatVersion = 14;
+inline constexpr unsigned FactsFormatVersion = 15;
 
 // JSON round-trip (the format of `capcycle facts`).
 llvm::json::Value toJSON(const SourceLocation &location);
