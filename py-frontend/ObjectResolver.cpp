@@ -968,18 +968,9 @@ std::string ObjectResolver::mixedInAttributeType(int cls, llvm::StringRef attrib
   for (uint32_t i = 0, n = ts_node_is_null(own) ? 0 : ts_node_named_child_count(own); i < n; ++i)
     if (nodeText(ts_node_named_child(own, i), model.source()) != "object")
       return {};
-  std::string mixin = classId(cls), type;
+  std::string type;
   bool mixedIn = false;
-  for (int sub = 0; sub < model.scopeCount(); ++sub) {
-    if (sub == cls || model.scope(sub).kind != ScopeKind::Class)
-      continue;
-    TSNode bases = ts_node_child_by_field_id(model.scope(sub).node, fields().superclasses);
-    bool derives = false;
-    for (uint32_t i = 0, n = ts_node_is_null(bases) ? 0 : ts_node_named_child_count(bases);
-         i < n && !derives; ++i)
-      derives = qualifiedBaseName(ts_node_named_child(bases, i), model.scope(sub).parent) == mixin;
-    if (!derives)
-      continue;
+  for (int sub : subclassesOf(cls)) {
     std::string declared = attributeType(sub, attribute, depth + 1);
     if (declared.empty() || (mixedIn && declared != type))
       return {};
@@ -987,6 +978,28 @@ std::string ObjectResolver::mixedInAttributeType(int cls, llvm::StringRef attrib
     mixedIn = true;
   }
   return type;
+}
+
+// The classes of this file that name `cls` among their bases, indexed on the first question
+// (an untyped attribute asks it each time).
+const std::vector<int> &ObjectResolver::subclassesOf(int cls) const {
+  if (!subclassesBuilt) {
+    for (int sub = 0; sub < model.scopeCount(); ++sub) {
+      if (model.scope(sub).kind != ScopeKind::Class)
+        continue;
+      TSNode bases = ts_node_child_by_field_id(model.scope(sub).node, fields().superclasses);
+      for (uint32_t i = 0, n = ts_node_is_null(bases) ? 0 : ts_node_named_child_count(bases);
+           i < n; ++i)
+        if (int base = classScopeOf(
+                qualifiedBaseName(ts_node_named_child(bases, i), model.scope(sub).parent));
+            base >= 0 && base != sub && !llvm::is_contained(subclasses[base], sub))
+          subclasses[base].push_back(sub);
+    }
+    subclassesBuilt = true;
+  }
+  static const std::vector<int> none;
+  auto it = subclasses.find(cls);
+  return it == subclasses.end() ? none : it->second;
 }
 
 // The class `GObject.Property(type=T, ...)` names, read in `scope`: its instances' values are

@@ -94,6 +94,7 @@ private:
   std::string typeOfReassignedLocal(const ResolvedName &name, TSNode use) const;
   std::string setterValueType(const ResolvedName &parameter, int depth) const;
   std::string mixedInAttributeType(int cls, llvm::StringRef attribute, int depth) const;
+  const std::vector<int> &subclassesOf(int cls) const;
   std::string returnedAttribute(int method) const;
   std::string instantiatedParameter(int function) const;
   std::string typeOfClassArgument(TSNode call, int scope) const;
@@ -118,6 +119,8 @@ private:
   mutable int aliasDepth = 0;
   mutable llvm::StringMap<int> classScopes; // classId -> class scope (classScopeOf)
   mutable bool classScopesBuilt = false;
+  mutable llvm::DenseMap<int, std::vector<int>> subclasses; // class scope -> its subclasses
+  mutable bool subclassesBuilt = false;
 };
 
 } // namespace capcycle::python
