@@ -115,9 +115,17 @@ std::vector<PythonCall> collectCalls(const ScopeModel &model) {
   ObjectResolver objects(model);
   CallbackResolver callbacks(model, objects);
   for (const Site &site : model.calls()) {
+    // Most calls pass only literals and assign nothing: no object, no callback, no result to
+    // type, so nothing to resolve (the checks below are costly and would drop them anyway).
+    std::vector<CallArgument> written = callArguments(site.node, model.source());
+    TSNode parent = model.assignmentOf(site.node);
+    if (ts_node_is_null(parent) && llvm::all_of(written, [](const CallArgument &argument) {
+          return isLiteral(argument.value);
+        }))
+      continue;
     std::vector<PythonCallArgument> arguments;
     bool localsOnly = true;
-    for (const CallArgument &argument : callArguments(site.node, model.source())) {
+    for (const CallArgument &argument : written) {
       PythonCallArgument passed;
       passed.index = argument.index;
       passed.keyword = argument.keyword;
@@ -150,7 +158,6 @@ std::vector<PythonCall> collectCalls(const ScopeModel &model) {
     // `self.action = self.create_action(...)`: a registration on what the def returns is on
     // this target.
     ObjectPath result;
-    TSNode parent = model.assignmentOf(site.node);
     if (!ts_node_is_null(parent))
       if (auto target = objects.instancePathOf(ts_node_child_by_field_id(parent, fields().left),
                                      site.scope))

@@ -26,24 +26,29 @@ bool before(const SourceLocation &a, const SourceLocation &b) {
 // branch, a loop or an `except` handler.
 bool runsOnEveryPath(TSNode node, TSNode body) {
   const NodeKinds &k = kinds();
-  for (TSNode current = node;;) {
-    TSNode parent = ts_node_parent(current);
-    if (ts_node_is_null(parent))
-      return false;
-    if (ts_node_eq(parent, body))
+  // Down from the body to the statement (ts_node_parent would descend from the root at every
+  // step): each node between them must let the statement run.
+  uint32_t begin = ts_node_start_byte(node), end = ts_node_end_byte(node);
+  TSNode parent = body;
+  for (;;) {
+    TSNode current = ts_node_first_child_for_byte(parent, begin);
+    if (ts_node_is_null(current) || ts_node_start_byte(current) > begin ||
+        ts_node_end_byte(current) < end)
+      return false; // not inside the body
+    if (ts_node_eq(current, node))
       return true;
-    TSSymbol kind = ts_node_symbol(parent);
+    TSSymbol kind = ts_node_symbol(current);
     bool transparent = kind == k.expressionStatement || kind == k.assignment ||
                        kind == k.augmentedAssignment || kind == k.await || kind == k.call ||
                        kind == k.finallyClause || kind == k.withStatement ||
                        kind == k.tryStatement || kind == k.argumentList;
     if (kind == k.block) {
-      TSSymbol owner = ts_node_symbol(ts_node_parent(parent));
+      TSSymbol owner = ts_node_symbol(parent);
       transparent = owner == k.finallyClause || owner == k.withStatement || owner == k.tryStatement;
     }
     if (!transparent)
       return false;
-    current = parent;
+    parent = current;
   }
 }
 
@@ -75,6 +80,27 @@ private:
   std::vector<int> siteScopes; // scope of each registration, for its breakers
   std::vector<ParameterizedRegistration> parameterized;
   std::map<int, std::vector<LifecycleBreaker>> breakersOfClass;
+
+  // A function's scope and the lambdas and comprehensions in it: the code that runs as its body.
+  std::vector<int> bodyScopes(int function) const {
+    std::vector<int> body = {function};
+    for (size_t i = 0; i < body.size(); ++i)
+      for (int child : model.scope(body[i]).children)
+        if (ScopeKind kind = model.scope(child).kind;
+            kind == ScopeKind::Lambda || kind == ScopeKind::Comprehension)
+          body.push_back(child);
+    return body;
+  }
+
+  // The sites (calls or assignments) evaluated in `scopes`, in source order.
+  std::vector<uint32_t> sitesIn(const std::vector<int> &scopes,
+                                llvm::ArrayRef<uint32_t> (ScopeModel::*sitesOf)(int) const) const {
+    std::vector<uint32_t> sites;
+    for (int scope : scopes)
+      llvm::append_range(sites, (model.*sitesOf)(scope));
+    llvm::sort(sites);
+    return sites;
+  }
 
   // The parameters of the def around `scope` that a caller supplies: all but a method's `self`,
   // which a registration closes over in its own class (that cycle is found where it is).
@@ -119,7 +145,11 @@ private:
 
   // A registration whose callback is a supplied parameter: nothing to capture yet.
   void addWithParameterCallback(CallbackRegistration registration, TSNode argument, int scope) {
-    std::string parameter = callbackParameterOf(argument, scope);
+    addWithParameter(std::move(registration), argument, callbackParameterOf(argument, scope),
+                     scope);
+  }
+  void addWithParameter(CallbackRegistration registration, TSNode argument,
+                        std::string parameter, int scope) {
     if (parameter.empty())
       return;
     registration.callbackName = parameter;
@@ -181,33 +211,65 @@ private:
     return overload ? signal : receiver;
   }
 
+  // What one argument of a call may register: a callback that holds something, or a
+  // parameter of the enclosing def that its callers supply.
+  struct PassedCallback {
+    const CallArgument *argument;
+    std::optional<ResolvedCallback> callback; // with captures
+    std::string parameter;                    // where no callback resolves
+  };
+
+  // Each argument's callback, resolved once for every receiver of the call.
+  std::vector<PassedCallback> passedCallbacks(const std::vector<CallArgument> &arguments,
+                                              int scope) const {
+    std::vector<PassedCallback> passed;
+    for (const CallArgument &argument : arguments) {
+      if (isLiteral(argument.value))
+        continue;
+      PassedCallback entry{&argument, callbacks.resolve(argument.value, scope), {}};
+      if (!entry.callback)
+        entry.parameter = callbackParameterOf(argument.value, scope);
+      else if (entry.callback->captures.empty())
+        continue; // a callback that holds nothing closes no cycle
+      if (entry.callback || !entry.parameter.empty())
+        passed.push_back(std::move(entry));
+    }
+    return passed;
+  }
+
   void fromCall(const Site &site) {
-    TSNode function = ts_node_child_by_field_id(site.node, fields().function);
     std::vector<CallArgument> arguments = callArguments(site.node, model.source());
+    std::vector<PassedCallback> passed = passedCallbacks(arguments, site.scope);
+    if (passed.empty())
+      return; // nothing to register: the receiver need not be resolved
+    TSNode function = ts_node_child_by_field_id(site.node, fields().function);
     if (is(function, kinds().attribute)) {
       TSNode receiverNode =
           withoutOverload(ts_node_child_by_field_id(function, fields().object), site.scope);
+      std::string name = text(ts_node_child_by_field_id(function, fields().attributeName)).str();
       for (const ObjectPath &receiver : receiversOf(receiverNode, site.scope))
-        for (const CallArgument &argument : arguments) {
+        for (const PassedCallback &entry : passed) {
           CallbackRegistration r;
           r.site = nodeLocation(site.node, model.file());
           r.form = "call";
           r.receiver = receiver;
-          r.name = text(ts_node_child_by_field_id(function, fields().attributeName)).str();
-          r.callbackArgument = argument.index;
-          r.callbackKeyword = argument.keyword;
-          if (auto callback = callbacks.resolve(argument.value, site.scope))
-            add(std::move(r), *callback, argument.value, site.scope);
+          r.name = name;
+          r.callbackArgument = entry.argument->index;
+          r.callbackKeyword = entry.argument->keyword;
+          if (entry.callback)
+            add(std::move(r), *entry.callback, entry.argument->value, site.scope);
           else
-            addWithParameterCallback(std::move(r), argument.value, site.scope);
+            addWithParameter(std::move(r), entry.argument->value, entry.parameter, site.scope);
         }
     }
-    fromConstructorCall(site, function, arguments);
+    fromConstructorCall(site, function, passed);
   }
 
   // `b = Button(root, command=lambda: b.flash())`: the new object is the receiver.
   void fromConstructorCall(const Site &site, TSNode function,
-                           const std::vector<CallArgument> &arguments) {
+                           const std::vector<PassedCallback> &passed) {
+    if (llvm::none_of(passed, [](const PassedCallback &entry) { return entry.callback.has_value(); }))
+      return;
     TSNode parent = model.assignmentOf(site.node);
     if (ts_node_is_null(parent))
       return;
@@ -219,16 +281,16 @@ private:
     if (!receiver)
       return;
     receiver->types.back() = constructor;
-    for (const CallArgument &argument : arguments)
-      if (auto callback = callbacks.resolve(argument.value, site.scope)) {
+    for (const PassedCallback &entry : passed)
+      if (entry.callback) {
         CallbackRegistration r;
         r.site = nodeLocation(site.node, model.file());
         r.form = "constructor-call";
         r.receiver = *receiver;
         r.name = constructor;
-        r.callbackArgument = argument.index;
-        r.callbackKeyword = argument.keyword;
-        add(std::move(r), *callback, argument.value, site.scope);
+        r.callbackArgument = entry.argument->index;
+        r.callbackKeyword = entry.argument->keyword;
+        add(std::move(r), *entry.callback, entry.argument->value, site.scope);
       }
   }
 
@@ -313,13 +375,19 @@ private:
       known->second.push_back({scope.name + "." + method.name,
                                {kind, *path, nodeLocation(site.node, model.file()), arguments}});
     };
-    for (const Site &site : model.calls()) {
+    std::vector<int> teardowns;
+    for (int method : scope.children)
+      if (model.scope(method).kind == ScopeKind::Function && tearsDown(model.scope(method).name))
+        teardowns.push_back(method);
+    for (uint32_t index : sitesIn(teardowns, &ScopeModel::callsIn)) {
+      const Site &site = model.calls()[index];
       TSNode function = ts_node_child_by_field_id(site.node, fields().function);
       if (is(function, kinds().attribute) &&
           mayUndoRegistrations(text(ts_node_child_by_field_id(function, fields().attributeName))))
         add(site, "call", function, unsigned(callArguments(site.node, model.source()).size()));
     }
-    for (const Site &site : model.assignments()) {
+    for (uint32_t index : sitesIn(teardowns, &ScopeModel::assignmentsIn)) {
+      const Site &site = model.assignments()[index];
       TSNode left = ts_node_child_by_field_id(site.node, fields().left);
       if (is(left, kinds().attribute) &&
           is(ts_node_child_by_field_id(site.node, fields().right), kinds().none))
@@ -382,9 +450,11 @@ private:
         return std::nullopt;
       return path;
     };
-    for (const Site &site : model.calls()) {
+    std::vector<int> body = bodyScopes(root->scope);
+    for (uint32_t index : sitesIn(body, &ScopeModel::callsIn)) {
+      const Site &site = model.calls()[index];
       TSNode function = ts_node_child_by_field_id(site.node, fields().function);
-      if (objects.enclosingFunction(site.scope) != root->scope || !is(function, kinds().attribute))
+      if (!is(function, kinds().attribute))
         continue;
       for (const CallArgument &argument : callArguments(site.node, model.source()))
         if (argument.index >= 0 && isRoot(argument.value, site.scope))
@@ -393,10 +463,10 @@ private:
                                text(ts_node_child_by_field_id(function, fields().attributeName)).str(),
                                argument.index, nodeLocation(site.node, model.file())});
     }
-    for (const Site &site : model.assignments()) {
+    for (uint32_t index : sitesIn(body, &ScopeModel::assignmentsIn)) {
+      const Site &site = model.assignments()[index];
       TSNode left = ts_node_child_by_field_id(site.node, fields().left);
-      if (objects.enclosingFunction(site.scope) != root->scope ||
-          !isRoot(ts_node_child_by_field_id(site.node, fields().right), site.scope))
+      if (!isRoot(ts_node_child_by_field_id(site.node, fields().right), site.scope))
         continue;
       if (is(left, kinds().subscript)) {
         if (auto holder = heldBy(ts_node_child_by_field_id(left, fields().value), site.scope))
@@ -441,15 +511,17 @@ private:
                                          ? callArguments(site.node, model.source()).size()
                                          : 0)});
     };
-    for (const Site &site : model.calls()) {
+    for (uint32_t index : model.callsIn(scope)) {
+      const Site &site = model.calls()[index];
       TSNode function = ts_node_child_by_field_id(site.node, fields().function);
       if (is(function, kinds().attribute))
         consider(site, "call", function);
     }
-    for (const Site &site : model.assignments()) {
-      TSNode left = ts_node_child_by_field_id(site.node, fields().left);
+    for (uint32_t index : model.assignmentsIn(scope)) {
+      const Site &site = model.assignments()[index];
       if (!is(ts_node_child_by_field_id(site.node, fields().right), kinds().none))
         continue;
+      TSNode left = ts_node_child_by_field_id(site.node, fields().left);
       if (is(left, kinds().identifier))
         consider(site, "rebind-none", left);
       else if (is(left, kinds().attribute))

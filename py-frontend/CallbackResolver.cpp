@@ -40,9 +40,12 @@ std::vector<CallArgument> callArguments(TSNode call, llvm::StringRef source) {
   if (!is(list, kinds().argumentList))
     return arguments;
   int index = 0;
-  for (uint32_t i = 0, n = ts_node_named_child_count(list); i < n; ++i) {
-    TSNode argument = ts_node_named_child(list, i);
-    if (is(argument, kinds().comment))
+  // A cursor: ts_node_named_child(list, i) counts from the first child each time.
+  TSTreeCursor cursor = ts_tree_cursor_new(list);
+  for (bool more = ts_tree_cursor_goto_first_child(&cursor); more;
+       more = ts_tree_cursor_goto_next_sibling(&cursor)) {
+    TSNode argument = ts_tree_cursor_current_node(&cursor);
+    if (!ts_node_is_named(argument) || is(argument, kinds().comment))
       continue;
     if (is(argument, kinds().keywordArgument))
       arguments.push_back(
@@ -51,6 +54,7 @@ std::vector<CallArgument> callArguments(TSNode call, llvm::StringRef source) {
     else
       arguments.push_back({argument, index++, {}});
   }
+  ts_tree_cursor_delete(&cursor);
   return arguments;
 }
 

@@ -1021,33 +1021,9 @@ std::string ObjectResolver::typeOfClassLevelValue(TSNode value, int cls, int dep
   return typeOfExpression(value, cls, depth);
 }
 
-namespace {
-// The decorators of a def, as written (`property`, `functools.cached_property`, ...).
-std::vector<llvm::StringRef> decoratorsOf(TSNode definition, llvm::StringRef source) {
-  std::vector<llvm::StringRef> decorators;
-  TSNode parent = ts_node_parent(definition);
-  if (ts_node_is_null(parent) || llvm::StringRef(ts_node_type(parent)) != "decorated_definition")
-    return decorators;
-  for (uint32_t i = 0, n = ts_node_named_child_count(parent); i < n; ++i) {
-    TSNode child = ts_node_named_child(parent, i);
-    if (llvm::StringRef(ts_node_type(child)) == "decorator" && ts_node_named_child_count(child))
-      decorators.push_back(nodeText(ts_node_named_child(child, 0), source));
-  }
-  return decorators;
-}
-} // namespace
 
-std::vector<TSNode> ObjectResolver::decoratorNodes(int function) const {
-  std::vector<TSNode> decorators;
-  TSNode parent = ts_node_parent(model.scope(function).node);
-  if (ts_node_is_null(parent) || llvm::StringRef(ts_node_type(parent)) != "decorated_definition")
-    return decorators;
-  for (uint32_t i = 0, n = ts_node_named_child_count(parent); i < n; ++i) {
-    TSNode child = ts_node_named_child(parent, i);
-    if (llvm::StringRef(ts_node_type(child)) == "decorator" && ts_node_named_child_count(child))
-      decorators.push_back(ts_node_named_child(child, 0));
-  }
-  return decorators;
+const std::vector<TSNode> &ObjectResolver::decoratorNodes(int function) const {
+  return model.scope(function).decorators;
 }
 
 // The def that makes `name` a property of the class (`@property def bus`), not its setter.
@@ -1060,8 +1036,10 @@ int ObjectResolver::propertyGetter(int cls, llvm::StringRef name) const {
 }
 
 bool ObjectResolver::isProperty(int function) const {
-  if (llvm::any_of(decoratorsOf(model.scope(function).node, model.source()),
-                   [](llvm::StringRef d) { return d == "property" || d.ends_with("cached_property"); }))
+  if (llvm::any_of(decoratorNodes(function), [&](TSNode decorator) {
+        llvm::StringRef d = nodeText(decorator, model.source());
+        return d == "property" || d.ends_with("cached_property");
+      }))
     return true;
   // `@GObject.Property(type=Player, flags=...)`: read through the instance as a property.
   int scope = model.scope(function).parent;
@@ -1074,8 +1052,10 @@ bool ObjectResolver::isProperty(int function) const {
 }
 
 bool ObjectResolver::isStaticOrClassMethod(int function) const {
-  return llvm::any_of(decoratorsOf(model.scope(function).node, model.source()),
-                      [](llvm::StringRef d) { return d == "staticmethod" || d == "classmethod"; });
+  return llvm::any_of(decoratorNodes(function), [&](TSNode decorator) {
+    llvm::StringRef d = nodeText(decorator, model.source());
+    return d == "staticmethod" || d == "classmethod";
+  });
 }
 
 } // namespace capcycle::python

@@ -62,7 +62,7 @@ public:
   bool isProperty(int function) const;
   int propertyGetter(int cls, llvm::StringRef name) const;
   // The decorator expressions of a def (`property`, `GObject.Property(type=Player)`).
-  std::vector<TSNode> decoratorNodes(int function) const;
+  const std::vector<TSNode> &decoratorNodes(int function) const;
   std::string propertyValueType(TSNode value, int scope) const;
   bool isStaticOrClassMethod(int function) const;
   // The identity of a class scope, used as the type of its instances.

@@ -1,5 +1,7 @@
 #include "PythonSyntax.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 #include <cstring>
 
 namespace capcycle::python {
@@ -32,6 +34,7 @@ const NodeKinds &kinds() {
       symbol("block"), symbol("expression_statement"), symbol("finally_clause"),
       symbol("try_statement"), symbol("with_statement"), symbol("await"), symbol("string"),
       symbol("subscript"), symbol("dictionary"), symbol("set"), symbol("pair"),
+      symbol("decorated_definition"), symbol("decorator"),
   };
   return k;
 }
@@ -42,9 +45,20 @@ const FieldIds &fields() {
       field("type"),      field("left"),       field("right"),    field("function"),
       field("arguments"), field("object"),     field("attribute"), field("alias"),
       field("return_type"), field("superclasses"), field("module_name"),
-      field("key"),       field("subscript"),
+      field("key"),       field("subscript"), field("definition"),
   };
   return f;
+}
+
+bool isLiteral(TSNode node) {
+  static const TSSymbol literals[] = {
+      symbol("string"), symbol("concatenated_string"), symbol("integer"), symbol("float"),
+      symbol("true"),   symbol("false"),               symbol("none"),    symbol("ellipsis"),
+  };
+  if (ts_node_is_null(node))
+    return true;
+  TSSymbol kind = ts_node_symbol(node);
+  return llvm::is_contained(literals, kind);
 }
 
 } // namespace capcycle::python

@@ -22,12 +22,12 @@ struct NodeKinds {
       exceptClause, patternList, tuplePattern, listPattern, tuple, list, parenthesizedExpression,
       listSplat, asPatternTarget, expressionList, argumentList, comment, none, returnStatement,
       block, expressionStatement, finallyClause, tryStatement, withStatement, await, string,
-      subscript, dictionary, set, pair;
+      subscript, dictionary, set, pair, decoratedDefinition, decorator;
 };
 
 struct FieldIds {
   TSFieldId name, parameters, body, value, type, left, right, function, arguments, object,
-      attributeName, alias, returnType, superclasses, moduleName, key, subscript;
+      attributeName, alias, returnType, superclasses, moduleName, key, subscript, definition;
 };
 
 const NodeKinds &kinds();
@@ -47,5 +47,9 @@ inline SourceLocation nodeLocation(TSNode node, llvm::StringRef file) {
 inline bool is(TSNode node, TSSymbol kind) {
   return !ts_node_is_null(node) && ts_node_symbol(node) == kind;
 }
+
+// A string, number, True/False/None or `...`: an expression that names no object of the
+// program (and a null node).
+bool isLiteral(TSNode node);
 
 } // namespace capcycle::python

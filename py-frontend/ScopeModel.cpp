@@ -47,6 +47,8 @@ private:
   ScopeModel &model;
   TSTreeCursor cursor;
   std::vector<WorkItem> stack;
+  // start byte of a decorated def or class -> its decorators, until its scope is made
+  llvm::DenseMap<uint32_t, std::vector<TSNode>> pendingDecorators;
   const NodeKinds &k = kinds();
   const FieldIds &f = fields();
 
@@ -56,11 +58,30 @@ private:
   int newScope(ScopeKind kind, int parent, TSNode node, llvm::StringRef name,
                SourceLocation nameLocation) {
     int index = model.scopes.size();
-    model.scopes.push_back({kind, parent, node, name.str(), std::move(nameLocation), {}, {}, {},
-                            {}, {}});
+    Scope &scope = model.scopes.emplace_back();
+    scope.kind = kind;
+    scope.parent = parent;
+    scope.node = node;
+    scope.name = name.str();
+    scope.nameLocation = std::move(nameLocation);
+    if (auto decorated = pendingDecorators.find(ts_node_start_byte(node));
+        decorated != pendingDecorators.end() && kind != ScopeKind::Lambda &&
+        kind != ScopeKind::Comprehension) {
+      scope.decorators = std::move(decorated->second);
+      pendingDecorators.erase(decorated);
+    }
     if (parent >= 0)
       model.scopes[parent].children.push_back(index);
     return index;
+  }
+
+  void addCall(TSNode call, int scope) {
+    model.scopes[scope].callIndices.push_back(model.callSites.size());
+    model.callSites.push_back({call, scope});
+  }
+  void addAssignment(TSNode statement, int scope) {
+    model.scopes[scope].assignmentIndices.push_back(model.assignmentSites.size());
+    model.assignmentSites.push_back({statement, scope});
   }
 
   void push(TSNode node, int scope, Mode mode, int defaultOf = -1, bool weak = false) {
@@ -120,13 +141,13 @@ private:
 
   // `name = value` keeps its value for type and alias resolution; `self.x = value` in a method
   // records what instances of the class hold.
-  void visitAssignmentTarget(TSNode left, TSNode right, int scope, bool plainAssignment,
-                             TSNode annotation = {}) {
+  void visitAssignmentTarget(TSNode statement, TSNode left, TSNode right, int scope,
+                             bool plainAssignment, TSNode annotation = {}) {
     if (plainAssignment && is(left, k.identifier) && !ts_node_is_null(annotation))
       model.scopes[scope].annotations[text(left)] = {annotation, scope};
     if (plainAssignment && is(left, k.identifier)) {
       if (is(right, k.none)) // `x = None` may break a cycle through x
-        model.assignmentSites.push_back({ts_node_parent(left), scope});
+        addAssignment(statement, scope);
       NameBinding &binding = bind(scope, left, BindingKind::Assignment);
       if (binding.count == 1)
         binding.value = right;
@@ -136,14 +157,14 @@ private:
     }
     // `self.timers[name] = timer` may hand an object to a container (ObjectHolder).
     if (plainAssignment && is(left, k.subscript)) {
-      model.assignmentSites.push_back({ts_node_parent(left), scope});
+      addAssignment(statement, scope);
       if (int cls = classOfSelfAttribute(ts_node_child_by_field_id(left, f.value), scope); cls >= 0)
         model.scopes[cls].elementStores.push_back(
             {attributeName(ts_node_child_by_field_id(left, f.value)),
              ts_node_child_by_field_id(left, f.subscript), right, scope});
     }
     if (is(left, k.attribute)) {
-      model.assignmentSites.push_back({ts_node_parent(left), scope});
+      addAssignment(statement, scope);
       if (int cls = classOfSelfAttribute(left, scope); plainAssignment && cls >= 0)
         model.scopes[cls].attributeAssignments.push_back(
             {attributeName(left), right, scope, annotation, location(left)});
@@ -152,14 +173,17 @@ private:
   }
 
   // The names a `for` statement binds, as ScopeModel::enclosingLoop looks for them.
-  void recordLoopTargets(TSNode loop, TSNode target) {
-    if (is(target, k.identifier))
-      model.loopsBinding[text(target)].push_back(loop);
-    else if (is(target, k.patternList) || is(target, k.tuplePattern))
+  void recordLoopTargets(TSNode loop, TSNode target, int scope) {
+    if (is(target, k.identifier)) {
+      model.loopsBinding[text(target)].push_back({loop, -1, scope});
+    } else if (is(target, k.patternList) || is(target, k.tuplePattern)) {
+      int position = 0;
       forEachNamedChild(target, [&](TSNode element) {
         if (is(element, k.identifier))
-          model.loopsBinding[text(element)].push_back(loop);
+          model.loopsBinding[text(element)].push_back({loop, position, scope});
+        ++position;
       });
+    }
   }
 
   // The class whose instances `node` (`self.attr`, in a method of it) is an attribute of; -1
@@ -246,17 +270,17 @@ private:
                            location(node));
       pushChildren(node, inner, Mode::Read, -1);
     } else if (kind == k.assignment || kind == k.augmentedAssignment) {
-      if (kind == k.assignment && is(child(f.right), k.call))
-        model.assignedCalls[ts_node_start_byte(child(f.right))] = node;
-      push(child(f.right), item.scope, Mode::Read);
-      push(child(f.type), item.scope, Mode::Read);
-      visitAssignmentTarget(child(f.left), child(f.right), item.scope, kind == k.assignment,
-                            child(f.type));
+      TSNode left = child(f.left), right = child(f.right), type = child(f.type);
+      if (kind == k.assignment && is(right, k.call))
+        model.assignedCalls[ts_node_start_byte(right)] = node;
+      push(right, item.scope, Mode::Read);
+      push(type, item.scope, Mode::Read);
+      visitAssignmentTarget(node, left, right, item.scope, kind == k.assignment, type);
     } else if (kind == k.forStatement || kind == k.forInClause) {
       push(child(f.right), item.scope, Mode::Read);
       TSNode target = child(f.left), iterable = child(f.right);
       if (kind == k.forStatement)
-        recordLoopTargets(node, target);
+        recordLoopTargets(node, target, item.scope);
       if (kind == k.forStatement && is(target, k.identifier) &&
           (is(iterable, k.tuple) || is(iterable, k.list))) {
         // A loop over written-out objects (`for sig in (r.stopped, r.canceled):`) names each.
@@ -301,13 +325,22 @@ private:
     } else if (kind == k.keywordArgument) {
       push(child(f.value), item.scope, Mode::Read, item.defaultOf, item.weak);
     } else if (kind == k.call) {
-      model.callSites.push_back({node, item.scope});
+      addCall(node, item.scope);
       recordElementStore(node, item.scope);
       TSNode function = child(f.function);
       bool weak = item.weak || isWeakReferenceCall(function, item.scope);
       push(ts_node_child_by_field_id(node, f.arguments), item.scope, Mode::Read, item.defaultOf,
            weak);
       push(function, item.scope, Mode::Read, item.defaultOf, item.weak);
+    } else if (kind == k.decoratedDefinition) {
+      // Each decorator's expression, kept for the def or class it decorates (visited next).
+      TSNode definition = child(f.definition);
+      std::vector<TSNode> &decorators = pendingDecorators[ts_node_start_byte(definition)];
+      forEachNamedChild(node, [&](TSNode c) {
+        if (is(c, k.decorator) && ts_node_named_child_count(c))
+          decorators.push_back(ts_node_named_child(c, 0));
+      });
+      pushChildren(node, item.scope, Mode::Read, item.defaultOf, item.weak);
     } else if (kind == k.comment) {
       // nothing to see
     } else if (kind == k.returnStatement) {
@@ -460,33 +493,43 @@ std::optional<ResolvedName> ScopeModel::resolve(int scopeIndex, llvm::StringRef 
   return std::nullopt;
 }
 
-std::pair<TSNode, int> ScopeModel::enclosingLoop(TSNode reference) const {
-  const NodeKinds &k = kinds();
-  llvm::StringRef name = nodeText(reference, sourceText);
-  // Walking up is costly (ts_node_parent descends from the root): only where a loop binding the
-  // name contains the reference.
-  auto loops = loopsBinding.find(name);
-  uint32_t at = ts_node_start_byte(reference);
-  if (loops == loopsBinding.end() || llvm::none_of(loops->second, [&](TSNode loop) {
-        return ts_node_start_byte(loop) <= at && at < ts_node_end_byte(loop);
-      }))
-    return {TSNode{}, -1};
-  for (TSNode node = ts_node_parent(reference); !ts_node_is_null(node); node = ts_node_parent(node)) {
-    TSSymbol kind = ts_node_symbol(node);
-    if (kind == k.functionDefinition || kind == k.lambda || kind == k.classDefinition)
-      break;
-    if (kind != k.forStatement)
-      continue;
-    TSNode target = ts_node_child_by_field_id(node, fields().left);
-    if (is(target, k.identifier) && nodeText(target, sourceText) == name)
-      return {node, -1};
-    if (is(target, k.patternList) || is(target, k.tuplePattern))
-      for (uint32_t i = 0, n = ts_node_named_child_count(target); i < n; ++i)
-        if (TSNode e = ts_node_named_child(target, i);
-            is(e, k.identifier) && nodeText(e, sourceText) == name)
-          return {node, int(i)};
+int ScopeModel::statementScopeAt(uint32_t byte) const {
+  int current = 0;
+  for (bool descended = true; descended;) {
+    descended = false;
+    for (int child : scopes[current].children) {
+      TSNode node = scopes[child].node;
+      if (ts_node_start_byte(node) <= byte && byte < ts_node_end_byte(node)) {
+        current = child;
+        descended = true;
+        break;
+      }
+    }
   }
-  return {TSNode{}, -1};
+  while (scopes[current].kind == ScopeKind::Comprehension)
+    current = scopes[current].parent;
+  return current;
+}
+
+std::pair<TSNode, int> ScopeModel::enclosingLoop(TSNode reference) const {
+  // No walk up the tree (ts_node_parent descends from the root each time): the loops binding
+  // the name that contain the reference, in the scope it is read in; the innermost wins.
+  auto loops = loopsBinding.find(nodeText(reference, sourceText));
+  if (loops == loopsBinding.end())
+    return {TSNode{}, -1};
+  uint32_t at = ts_node_start_byte(reference);
+  const LoopBinding *innermost = nullptr;
+  int scope = -1;
+  for (const LoopBinding &candidate : loops->second) {
+    if (ts_node_start_byte(candidate.loop) > at || at >= ts_node_end_byte(candidate.loop))
+      continue;
+    if (scope < 0)
+      scope = statementScopeAt(at);
+    if (candidate.scope == scope &&
+        (!innermost || ts_node_start_byte(candidate.loop) > ts_node_start_byte(innermost->loop)))
+      innermost = &candidate;
+  }
+  return innermost ? std::pair{innermost->loop, innermost->element} : std::pair{TSNode{}, -1};
 }
 
 std::optional<LoopSource> ScopeModel::loopSource(TSNode reference) const {

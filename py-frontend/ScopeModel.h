@@ -90,6 +90,9 @@ struct Scope {
   std::vector<AttributeAssignment> attributeAssignments; // classes: `self.x = ...` in methods
   std::vector<ElementStore> elementStores; // classes: `self.x[k] = v`, `self.x.append(v)`
   std::vector<TSNode> returnValues; // functions: the values of their `return` statements
+  std::vector<TSNode> decorators;   // functions and classes: each decorator's expression
+  std::vector<uint32_t> callIndices;       // positions in ScopeModel::calls() evaluated here
+  std::vector<uint32_t> assignmentIndices; // positions in ScopeModel::assignments()
   TSNode returnAnnotation = {};     // functions: `-> T`, read in the parent scope
   llvm::StringMap<Annotation> annotations; // names this scope binds with a declared type
   llvm::StringSet<> globals;
@@ -118,6 +121,12 @@ public:
   llvm::StringRef source() const { return sourceText; }
   const std::vector<Site> &calls() const { return callSites; }
   const std::vector<Site> &assignments() const { return assignmentSites; }
+  // The calls and assignments evaluated in `scope` itself (not in scopes nested in it), as
+  // positions in calls() and assignments().
+  llvm::ArrayRef<uint32_t> callsIn(int scope) const { return scopes[scope].callIndices; }
+  llvm::ArrayRef<uint32_t> assignmentsIn(int scope) const {
+    return scopes[scope].assignmentIndices;
+  }
   // The assignment whose value `call` is (`self.action = make_action()`), or a null node.
   TSNode assignmentOf(TSNode call) const;
   int scopeCount() const { return scopes.size(); }
@@ -154,13 +163,23 @@ private:
   // The `for` statement around `reference` that binds its name, and the name's position in a
   // tuple target (-1 for a plain name).
   std::pair<TSNode, int> enclosingLoop(TSNode reference) const;
+  // The innermost scope whose node contains `byte`, past comprehensions (a loop's variable is
+  // read in a comprehension inside the loop).
+  int statementScopeAt(uint32_t byte) const;
+  // A `for` statement binding a name: the name's position in its target (-1: the whole target)
+  // and the scope the statement runs in.
+  struct LoopBinding {
+    TSNode loop;
+    int element;
+    int scope;
+  };
   std::string filePath;
   llvm::StringRef sourceText;
   std::deque<Scope> scopes; // grows without moving its scopes (a Scope is costly to copy)
   std::vector<Site> callSites;
   std::vector<Site> assignmentSites;
   llvm::DenseMap<uint32_t, int> lambdaScopes; // start byte of a lambda -> its scope
-  llvm::StringMap<std::vector<TSNode>> loopsBinding; // name -> the `for` statements binding it
+  llvm::StringMap<std::vector<LoopBinding>> loopsBinding; // name -> the `for` statements binding it
   llvm::DenseMap<uint32_t, TSNode> assignedCalls;     // start byte of a call -> `x = call`
   mutable std::vector<std::string> scopeIdPrefixes;   // bindingId's per-scope prefix, lazily
 };
