@@ -117,18 +117,24 @@ std::vector<PythonCall> collectCalls(const ScopeModel &model) {
   for (const Site &site : model.calls()) {
     // Most calls pass only literals and assign nothing: no object, no callback, no result to
     // type, so nothing to resolve (the checks below are costly and would drop them anyway).
-    std::vector<CallArgument> written = callArguments(site.node, model.source());
+    const std::vector<CallArgument> &written = model.argumentsOf(site.node);
     TSNode parent = model.assignmentOf(site.node);
     if (ts_node_is_null(parent) && llvm::all_of(written, [](const CallArgument &argument) {
           return isLiteral(argument.value);
         }))
+      continue;
+    // Builtins and names bound outside the scan (`len(x)`, `print(...)`) call nothing the
+    // cross-file stage can follow.
+    auto callee =
+        calleeOf(model, objects, ts_node_child_by_field_id(site.node, fields().function), site.scope);
+    if (!callee)
       continue;
     std::vector<PythonCallArgument> arguments;
     bool localsOnly = true;
     for (const CallArgument &argument : written) {
       PythonCallArgument passed;
       passed.index = argument.index;
-      passed.keyword = argument.keyword;
+      passed.keyword = argument.keyword.str();
       if (auto path = objects.instancePathOf(argument.value, site.scope))
         passed.path = *path;
       // A plain local of the caller (not `self`, not a parameter, not another name for one of
@@ -163,10 +169,6 @@ std::vector<PythonCall> collectCalls(const ScopeModel &model) {
                                      site.scope))
         result = *target;
     if (arguments.empty() && (result.root.name.empty() || result.attributes.empty()))
-      continue;
-    auto callee =
-        calleeOf(model, objects, ts_node_child_by_field_id(site.node, fields().function), site.scope);
-    if (!callee)
       continue;
     int function = objects.enclosingFunction(site.scope);
     calls.push_back({nodeLocation(site.node, model.file()),

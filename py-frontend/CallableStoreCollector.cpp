@@ -63,7 +63,7 @@ std::vector<PythonCallableStore> collectCallableStores(const ScopeModel &model) 
     std::string attribute = selfAttribute(model.scope(method),
                                           ts_node_child_by_field_id(function, fields().object),
                                           model.source());
-    for (const CallArgument &argument : callArguments(site.node, model.source())) {
+    for (const CallArgument &argument : model.argumentsOf(site.node)) {
       int index = parameterIndex(model.scope(method), argument.value, model.source());
       if (!attribute.empty() && index >= 0)
         add(method, index, attribute, site.node);

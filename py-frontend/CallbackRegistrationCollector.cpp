@@ -238,7 +238,7 @@ private:
   }
 
   void fromCall(const Site &site) {
-    std::vector<CallArgument> arguments = callArguments(site.node, model.source());
+    const std::vector<CallArgument> &arguments = model.argumentsOf(site.node);
     std::vector<PassedCallback> passed = passedCallbacks(arguments, site.scope);
     if (passed.empty())
       return; // nothing to register: the receiver need not be resolved
@@ -255,7 +255,7 @@ private:
           r.receiver = receiver;
           r.name = name;
           r.callbackArgument = entry.argument->index;
-          r.callbackKeyword = entry.argument->keyword;
+          r.callbackKeyword = entry.argument->keyword.str();
           if (entry.callback)
             add(std::move(r), *entry.callback, entry.argument->value, site.scope);
           else
@@ -289,7 +289,7 @@ private:
         r.receiver = *receiver;
         r.name = constructor;
         r.callbackArgument = entry.argument->index;
-        r.callbackKeyword = entry.argument->keyword;
+        r.callbackKeyword = entry.argument->keyword.str();
         add(std::move(r), *entry.callback, entry.argument->value, site.scope);
       }
   }
@@ -384,7 +384,7 @@ private:
       TSNode function = ts_node_child_by_field_id(site.node, fields().function);
       if (is(function, kinds().attribute) &&
           mayUndoRegistrations(text(ts_node_child_by_field_id(function, fields().attributeName))))
-        add(site, "call", function, unsigned(callArguments(site.node, model.source()).size()));
+        add(site, "call", function, unsigned(model.argumentsOf(site.node).size()));
     }
     for (uint32_t index : sitesIn(teardowns, &ScopeModel::assignmentsIn)) {
       const Site &site = model.assignments()[index];
@@ -456,7 +456,7 @@ private:
       TSNode function = ts_node_child_by_field_id(site.node, fields().function);
       if (!is(function, kinds().attribute))
         continue;
-      for (const CallArgument &argument : callArguments(site.node, model.source()))
+      for (const CallArgument &argument : model.argumentsOf(site.node))
         if (argument.index >= 0 && isRoot(argument.value, site.scope))
           if (auto holder = heldBy(ts_node_child_by_field_id(function, fields().object), site.scope))
             holders.push_back({"call", std::move(*holder),
@@ -508,7 +508,7 @@ private:
       if (path && involved(registration, path->root.bindingId))
         breakers.push_back({kind, *path, at,
                             unsigned(is(site.node, kinds().call)
-                                         ? callArguments(site.node, model.source()).size()
+                                         ? model.argumentsOf(site.node).size()
                                          : 0)});
     };
     for (uint32_t index : model.callsIn(scope)) {

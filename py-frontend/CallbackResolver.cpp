@@ -34,30 +34,6 @@ bool storesItself(TSNode value, llvm::StringRef name, llvm::StringRef source) {
 }
 } // namespace
 
-std::vector<CallArgument> callArguments(TSNode call, llvm::StringRef source) {
-  std::vector<CallArgument> arguments;
-  TSNode list = ts_node_child_by_field_id(call, fields().arguments);
-  if (!is(list, kinds().argumentList))
-    return arguments;
-  int index = 0;
-  // A cursor: ts_node_named_child(list, i) counts from the first child each time.
-  TSTreeCursor cursor = ts_tree_cursor_new(list);
-  for (bool more = ts_tree_cursor_goto_first_child(&cursor); more;
-       more = ts_tree_cursor_goto_next_sibling(&cursor)) {
-    TSNode argument = ts_tree_cursor_current_node(&cursor);
-    if (!ts_node_is_named(argument) || is(argument, kinds().comment))
-      continue;
-    if (is(argument, kinds().keywordArgument))
-      arguments.push_back(
-          {ts_node_child_by_field_id(argument, fields().value), -1,
-           nodeText(ts_node_child_by_field_id(argument, fields().name), source).str()});
-    else
-      arguments.push_back({argument, index++, {}});
-  }
-  ts_tree_cursor_delete(&cursor);
-  return arguments;
-}
-
 CaptureSet CallbackResolver::capturesOf(int callable) const {
   CaptureSet all;
   llvm::StringSet<> seenBindings;
@@ -271,7 +247,7 @@ std::optional<ResolvedCallback> CallbackResolver::resolvePartial(TSNode call, in
   callback.name = "partial(...)";
   callback.kind = "partial";
   callback.definition = nodeLocation(call, model.file());
-  for (const CallArgument &argument : callArguments(call, model.source())) {
+  for (const CallArgument &argument : model.argumentsOf(call)) {
     if (argument.index == 0) {
       if (auto inner = resolve(argument.value, scope, depth + 1)) {
         callback.name = "partial(" + inner->name + ", ...)";
@@ -301,8 +277,8 @@ std::optional<ResolvedCallback> CallbackResolver::resolveInstance(TSNode call, i
       return a.scope == init && storesItself(a.value, parameter, model.source());
     });
   };
-  for (const CallArgument &argument : callArguments(call, model.source())) {
-    std::string parameter = argument.keyword;
+  for (const CallArgument &argument : model.argumentsOf(call)) {
+    std::string parameter = argument.keyword.str();
     if (argument.index >= 0 && size_t(argument.index + 1) < initScope.parameters.size())
       parameter = initScope.parameters[argument.index + 1]; // after self
     if (!parameter.empty() && stored(parameter))
@@ -340,7 +316,7 @@ std::optional<ResolvedCallback> CallbackResolver::resolveFactory(TSNode call, in
     return std::nullopt;
 
   ResolvedCallback callback{factory.name + "(...)", "closure", factory.nameLocation, {}};
-  std::vector<CallArgument> arguments = callArguments(call, model.source());
+  std::vector<CallArgument> arguments = model.argumentsOf(call);
   for (int inner : returned)
     for (const Capture &capture : capturesOf(inner)) {
       auto it = llvm::find(factory.parameters, capture.binding.name);

@@ -42,12 +42,5 @@ private:
   bool mayInheritMethod(int classScope, llvm::StringRef name) const;
 };
 
-// The arguments of a call: positional ones by index, keyword ones by name.
-struct CallArgument {
-  TSNode value;
-  int index = -1;      // positional index, -1 for a keyword argument
-  std::string keyword; // keyword name
-};
-std::vector<CallArgument> callArguments(TSNode call, llvm::StringRef source);
 
 } // namespace capcycle::python

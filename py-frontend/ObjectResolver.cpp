@@ -708,7 +708,7 @@ std::string ObjectResolver::typeOfClassArgument(TSNode call, int scope) const {
       continue;
     const std::vector<std::string> &parameters = model.scope(def).parameters;
     auto position = llvm::find(parameters, parameter) - parameters.begin();
-    for (const CallArgument &argument : callArguments(call, model.source()))
+    for (const CallArgument &argument : model.argumentsOf(call))
       if (argument.keyword == parameter || (argument.keyword.empty() && argument.index == position))
         if (std::string cls = qualifiedName(argument.value, scope); !cls.empty())
           return cls;
@@ -1008,7 +1008,7 @@ std::string ObjectResolver::propertyValueType(TSNode value, int scope) const {
   if (!is(value, kinds().call) ||
       !isGObjectProperty(qualifiedName(ts_node_child_by_field_id(value, fields().function), scope)))
     return {};
-  for (const CallArgument &argument : callArguments(value, model.source()))
+  for (const CallArgument &argument : model.argumentsOf(value))
     if (argument.keyword == "type")
       return qualifiedName(argument.value, scope);
   return {};

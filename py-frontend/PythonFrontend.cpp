@@ -33,8 +33,16 @@ std::optional<Notification> checkDecodable(llvm::StringRef path, llvm::StringRef
   size_t nul = source.substr(0, 8192).find('\0');
   if (nul != llvm::StringRef::npos)
     return problem(path, "binary file (NUL byte at offset " + std::to_string(nul) + "); skipped");
+  // Most source files are ASCII: checked a word at a time, UTF-8 decoding only from the first
+  // byte with its high bit set.
+  size_t ascii = 0;
+  for (uint64_t word; ascii + sizeof word <= source.size(); ascii += sizeof word) {
+    std::memcpy(&word, source.data() + ascii, sizeof word);
+    if (word & 0x8080808080808080ULL)
+      break;
+  }
   const auto *begin = reinterpret_cast<const llvm::UTF8 *>(source.data());
-  const llvm::UTF8 *bad = begin;
+  const llvm::UTF8 *bad = begin + ascii;
   if (!llvm::isLegalUTF8String(&bad, begin + source.size())) {
     size_t offset = bad - begin;
     llvm::StringRef before = source.substr(0, offset);
@@ -189,8 +197,13 @@ FactSet analyzePythonSource(llvm::StringRef path, llvm::StringRef source,
     return facts;
   }
 
-  std::unique_ptr<TSParser, ParserDeleter> parser(ts_parser_new());
-  ts_parser_set_language(parser.get(), tree_sitter_python());
+  // One parser per thread, reused file after file (making one allocates its stacks).
+  thread_local std::unique_ptr<TSParser, ParserDeleter> parser = [] {
+    std::unique_ptr<TSParser, ParserDeleter> made(ts_parser_new());
+    ts_parser_set_language(made.get(), tree_sitter_python());
+    return made;
+  }();
+  ts_parser_reset(parser.get()); // nothing left of a previous file's parse
   std::unique_ptr<TSTree, TreeDeleter> tree(
       ts_parser_parse_string(parser.get(), nullptr, source.data(), source.size()));
   if (!tree) {

@@ -77,7 +77,10 @@ private:
 
   void addCall(TSNode call, int scope) {
     model.scopes[scope].callIndices.push_back(model.callSites.size());
+    model.callByRange[uint64_t(ts_node_start_byte(call)) << 32 | ts_node_end_byte(call)] =
+        model.callSites.size();
     model.callSites.push_back({call, scope});
+    model.callSiteArguments.push_back(callArguments(call, model.sourceText));
   }
   void addAssignment(TSNode statement, int scope) {
     model.scopes[scope].assignmentIndices.push_back(model.assignmentSites.size());
@@ -92,6 +95,8 @@ private:
   // Children are pushed in reverse so that they are visited in source order: the first binding
   // of a name is then the first one in the file.
   void pushChildren(TSNode node, int scope, Mode mode, int defaultOf, bool weak = false) {
+    if (ts_node_child_count(node) == 0)
+      return; // a leaf: no cursor to move
     size_t first = stack.size();
     ts_tree_cursor_reset(&cursor, node);
     if (ts_tree_cursor_goto_first_child(&cursor)) {
@@ -241,6 +246,13 @@ private:
            kind == k.expressionList;
   }
 
+  // `f"..."`, `rf'...'`, `Fr"""..."""`: a prefix with an f before the quote.
+  bool isFormatString(TSNode string) const {
+    llvm::StringRef written = text(string);
+    llvm::StringRef prefix = written.take_until([](char c) { return c == '\'' || c == '"'; });
+    return prefix.contains_insensitive('f');
+  }
+
   bool isComprehension(TSSymbol kind) const {
     return kind == k.listComprehension || kind == k.setComprehension ||
            kind == k.dictionaryComprehension || kind == k.generatorExpression;
@@ -341,6 +353,11 @@ private:
           decorators.push_back(ts_node_named_child(c, 0));
       });
       pushChildren(node, item.scope, Mode::Read, item.defaultOf, item.weak);
+    } else if (kind == k.string) {
+      // Only an f-string's interpolations hold names (`f"{self.x}"`): the other strings
+      // (docstrings, most of them) are not walked.
+      if (isFormatString(node))
+        pushChildren(node, item.scope, Mode::Read, item.defaultOf, item.weak);
     } else if (kind == k.comment) {
       // nothing to see
     } else if (kind == k.returnStatement) {
@@ -605,6 +622,43 @@ std::optional<std::vector<TSNode>> ScopeModel::loopItems(TSNode reference, int s
     taken.push_back(ts_node_named_child(item, element));
   }
   return taken;
+}
+
+std::vector<CallArgument> callArguments(TSNode call, llvm::StringRef source) {
+  std::vector<CallArgument> arguments;
+  TSNode list = ts_node_child_by_field_id(call, fields().arguments);
+  if (!is(list, kinds().argumentList))
+    return arguments;
+  int index = 0;
+  // A cursor: ts_node_named_child(list, i) counts from the first child each time.
+  TSTreeCursor cursor = ts_tree_cursor_new(list);
+  for (bool more = ts_tree_cursor_goto_first_child(&cursor); more;
+       more = ts_tree_cursor_goto_next_sibling(&cursor)) {
+    TSNode argument = ts_tree_cursor_current_node(&cursor);
+    if (!ts_node_is_named(argument) || is(argument, kinds().comment))
+      continue;
+    if (is(argument, kinds().keywordArgument))
+      arguments.push_back(
+          {ts_node_child_by_field_id(argument, fields().value), -1,
+           nodeText(ts_node_child_by_field_id(argument, fields().name), source)});
+    else
+      arguments.push_back({argument, index++, {}});
+  }
+  ts_tree_cursor_delete(&cursor);
+  return arguments;
+}
+
+namespace {
+uint64_t rangeKey(TSNode node) {
+  return uint64_t(ts_node_start_byte(node)) << 32 | ts_node_end_byte(node);
+}
+} // namespace
+
+const std::vector<CallArgument> &ScopeModel::argumentsOf(TSNode call) const {
+  if (auto it = callByRange.find(rangeKey(call)); it != callByRange.end())
+    return callSiteArguments[it->second];
+  static const std::vector<CallArgument> none;
+  return none; // every call of the file is a site: `call` is no call of this file
 }
 
 TSNode ScopeModel::assignmentOf(TSNode call) const {

@@ -99,6 +99,15 @@ struct Scope {
   llvm::StringSet<> nonlocals;
 };
 
+// One argument of a call: positional ones by index, keyword ones by name.
+struct CallArgument {
+  TSNode value;
+  int index = -1;          // positional index, -1 for a keyword argument
+  llvm::StringRef keyword; // keyword name (in the source text)
+};
+// Read from the syntax; ScopeModel::argumentsOf keeps them for every call of the file.
+std::vector<CallArgument> callArguments(TSNode call, llvm::StringRef source);
+
 // A name resolved to the scope that binds it.
 struct ResolvedName {
   int scope;
@@ -127,6 +136,8 @@ public:
   llvm::ArrayRef<uint32_t> assignmentsIn(int scope) const {
     return scopes[scope].assignmentIndices;
   }
+  // The arguments of `call`, read once by the walk.
+  const std::vector<CallArgument> &argumentsOf(TSNode call) const;
   // The assignment whose value `call` is (`self.action = make_action()`), or a null node.
   TSNode assignmentOf(TSNode call) const;
   int scopeCount() const { return scopes.size(); }
@@ -177,6 +188,8 @@ private:
   llvm::StringRef sourceText;
   std::deque<Scope> scopes; // grows without moving its scopes (a Scope is costly to copy)
   std::vector<Site> callSites;
+  std::vector<std::vector<CallArgument>> callSiteArguments; // parallel to callSites
+  llvm::DenseMap<uint64_t, uint32_t> callByRange; // start and end byte of a call -> its site
   std::vector<Site> assignmentSites;
   llvm::DenseMap<uint32_t, int> lambdaScopes; // start byte of a lambda -> its scope
   llvm::StringMap<std::vector<LoopBinding>> loopsBinding; // name -> the `for` statements binding it
