@@ -30,6 +30,7 @@ bool isWeakReferenceFunction(llvm::StringRef qualified) {
 class ScopeBuilder {
 public:
   ScopeBuilder(ScopeModel &model, TSNode root) : model(model), cursor(ts_tree_cursor_new(root)) {
+    stack.reserve(256);
     newScope(ScopeKind::Module, -1, root, "<module>", {});
     pushChildren(root, 0, Mode::Read, -1);
   }
@@ -489,12 +490,18 @@ ScopeModel ScopeModel::build(TSNode root, llvm::StringRef source, llvm::StringRe
 
 std::optional<ResolvedName> ScopeModel::resolve(int scopeIndex, llvm::StringRef name) const {
   auto inModule = [&]() -> std::optional<ResolvedName> { return ResolvedName{0, name.str()}; };
+  // Asked for nearly every name a collector meets: the key is hashed once, and the sets of
+  // `global` and `nonlocal` names (nearly always empty) are not hashed into at all.
+  uint32_t hash = llvm::StringMapImpl::hash(name);
+  auto declares = [&](const llvm::StringSet<> &names) {
+    return !names.empty() && names.find(name, hash) != names.end();
+  };
   const Scope &start = scopes[scopeIndex];
-  if (start.globals.contains(name))
+  if (declares(start.globals))
     return inModule();
   int current = scopeIndex;
   bool first = true;
-  if (start.nonlocals.contains(name)) {
+  if (declares(start.nonlocals)) {
     current = start.parent;
     first = false;
   }
@@ -502,9 +509,10 @@ std::optional<ResolvedName> ScopeModel::resolve(int scopeIndex, llvm::StringRef 
     const Scope &s = scopes[current];
     if (!first && s.kind == ScopeKind::Class)
       continue; // class bodies do not enclose the functions defined in them
-    if (s.globals.contains(name))
+    if (declares(s.globals))
       return inModule();
-    if (s.bindings.contains(name) && !s.nonlocals.contains(name))
+    if (!s.bindings.empty() && s.bindings.find(name, hash) != s.bindings.end() &&
+        !declares(s.nonlocals))
       return ResolvedName{current, name.str()};
   }
   return std::nullopt;
