@@ -55,7 +55,7 @@ std::vector<PythonAttribute> attributeTypes(int cls, const ScopeModel &model,
     if (first)
       return first->at;
     int method = model.methodOf(cls, name);
-    return method >= 0 ? model.scope(method).nameLocation : SourceLocation{model.file().str()};
+    return method >= 0 ? model.scope(method).nameLocation : SourceLocation{model.file()};
   };
   auto add = [&](llvm::StringRef name) {
     if (llvm::any_of(attributes, [&](const PythonAttribute &a) { return a.name == name; }))

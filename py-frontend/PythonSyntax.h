@@ -39,9 +39,9 @@ inline llvm::StringRef nodeText(TSNode node, llvm::StringRef source) {
 }
 
 // 1-based line and byte column; endColumn one past the last byte.
-inline SourceLocation nodeLocation(TSNode node, llvm::StringRef file) {
+inline SourceLocation nodeLocation(TSNode node, const FilePath &file) {
   TSPoint start = ts_node_start_point(node), end = ts_node_end_point(node);
-  return {file.str(), start.row + 1, start.column + 1, end.row + 1, end.column + 1};
+  return {file, start.row + 1, start.column + 1, end.row + 1, end.column + 1};
 }
 
 inline bool is(TSNode node, TSSymbol kind) {

@@ -481,7 +481,7 @@ private:
 
 ScopeModel ScopeModel::build(TSNode root, llvm::StringRef source, llvm::StringRef file) {
   ScopeModel model;
-  model.filePath = file.str();
+  model.filePath = FilePath(file);
   model.sourceText = source;
   ScopeBuilder builder(model, root);
   builder.run();

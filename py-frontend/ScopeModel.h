@@ -126,7 +126,7 @@ public:
   static ScopeModel build(TSNode root, llvm::StringRef source, llvm::StringRef file);
 
   const Scope &scope(int index) const { return scopes[index]; }
-  llvm::StringRef file() const { return filePath; }
+  const FilePath &file() const { return filePath; }
   llvm::StringRef source() const { return sourceText; }
   const std::vector<Site> &calls() const { return callSites; }
   const std::vector<Site> &assignments() const { return assignmentSites; }
@@ -184,7 +184,7 @@ private:
     int element;
     int scope;
   };
-  std::string filePath;
+  FilePath filePath;
   llvm::StringRef sourceText;
   std::deque<Scope> scopes; // grows without moving its scopes (a Scope is costly to copy)
   std::vector<Site> callSites;

@@ -1,6 +1,8 @@
 #include "Facts.h"
 
 #include <iterator>
+#include <mutex>
+#include <set>
 
 namespace capcycle {
 
@@ -9,6 +11,21 @@ using llvm::json::Object;
 using llvm::json::ObjectMapper;
 using llvm::json::Path;
 using llvm::json::Value;
+
+const std::string &FilePath::emptyPath() {
+  static const std::string empty;
+  return empty;
+}
+
+FilePath::FilePath(llvm::StringRef path) : text(&emptyPath()) {
+  if (path.empty())
+    return;
+  // Node-based: an interned path never moves. Never freed: a process sees few paths.
+  static std::mutex lock;
+  static std::set<std::string, std::less<>> paths;
+  std::lock_guard<std::mutex> guard(lock);
+  text = &*paths.emplace(path).first;
+}
 
 void FactSet::append(FactSet &&other) {
   auto move = [](auto &to, auto &from) {
@@ -56,7 +73,7 @@ bool mapUnsigned(ObjectMapper &mapper, llvm::StringLiteral key, unsigned &out) {
 } // namespace
 
 Value toJSON(const SourceLocation &l) {
-  return Object{{"file", l.file},       {"line", l.line},       {"column", l.column},
+  return Object{{"file", l.file.str()},       {"line", l.line},       {"column", l.column},
                 {"endLine", l.endLine}, {"endColumn", l.endColumn}};
 }
 
@@ -72,6 +89,14 @@ std::string spellPath(const ObjectPath &path, size_t attributes) {
   if (fromLocal)
     text += " in " + spellPath(path, below);
   return text;
+}
+
+bool fromJSON(const Value &value, FilePath &out, Path path) {
+  std::string text;
+  if (!fromJSON(value, text, path))
+    return false;
+  out = FilePath(text);
+  return true;
 }
 
 bool fromJSON(const Value &value, SourceLocation &out, Path path) {

@@ -5,16 +5,57 @@
 #pragma once
 
 #include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
 
+#include <compare>
+#include <ostream>
 #include <string>
 #include <vector>
 
 namespace capcycle {
 
+// A file's path as locations carry it. Every location in a file names the same path and a
+// scan makes millions of locations, so the text is interned, once per process and path: a
+// FilePath is one pointer, copied and compared for equality without touching the text.
+// Ordered by the text, as the path it stands for.
+class FilePath {
+public:
+  FilePath() : text(&emptyPath()) {}
+  FilePath(llvm::StringRef path); // interns: takes a lock, so make one per file, not per node
+  FilePath(const std::string &path) : FilePath(llvm::StringRef(path)) {}
+  FilePath(const char *path) : FilePath(llvm::StringRef(path)) {}
+
+  const std::string &str() const { return *text; }
+  operator const std::string &() const { return *text; }
+  operator llvm::StringRef() const { return *text; }
+  bool empty() const { return text->empty(); }
+  const char *c_str() const { return text->c_str(); }
+  size_t size() const { return text->size(); }
+
+  friend bool operator==(const FilePath &a, const FilePath &b) { return a.text == b.text; }
+  friend bool operator==(const FilePath &a, const std::string &b) { return *a.text == b; }
+  friend bool operator==(const FilePath &a, const char *b) { return *a.text == b; }
+  friend std::strong_ordering operator<=>(const FilePath &a, const FilePath &b) {
+    return a.text == b.text ? std::strong_ordering::equal : a.text->compare(*b.text) <=> 0;
+  }
+  friend std::string operator+(const FilePath &a, const std::string &b) { return *a.text + b; }
+  friend std::string operator+(const FilePath &a, const char *b) { return *a.text + b; }
+  friend std::string operator+(const std::string &a, const FilePath &b) { return a + *b.text; }
+  friend std::string operator+(const char *a, const FilePath &b) { return a + *b.text; }
+  friend std::ostream &operator<<(std::ostream &out, const FilePath &p) { return out << *p.text; }
+  friend llvm::raw_ostream &operator<<(llvm::raw_ostream &out, const FilePath &p) {
+    return out << *p.text;
+  }
+
+private:
+  static const std::string &emptyPath();
+  const std::string *text;
+};
+
 // A source range; lines and columns are 1-based, endColumn is one past the last character
 // (SARIF's convention), so a one-character token at column 5 has endColumn 6.
 struct SourceLocation {
-  std::string file;
+  FilePath file;
   unsigned line = 0;
   unsigned column = 0;
   unsigned endLine = 0;
@@ -544,6 +585,7 @@ llvm::json::Value toJSON(const MemberStore &store);
 llvm::json::Value toJSON(const Notification &notification);
 llvm::json::Value toJSON(const FactSet &facts);
 
+bool fromJSON(const llvm::json::Value &value, FilePath &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, SourceLocation &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, BindingRef &out, llvm::json::Path path);
 bool fromJSON(const llvm::json::Value &value, ObjectPath &out, llvm::json::Path path);

@@ -112,7 +112,7 @@ PYBIND11_MODULE(linked, m) { pybind11::class_<Microphone>(m, "Microphone"); }
   EXPECT_TRUE(facts.notifications.empty()) << facts.notifications.front().message;
   ASSERT_EQ(facts.boundTypes.size(), 1u);
   bool same = false;
-  EXPECT_FALSE(llvm::sys::fs::equivalent(facts.boundTypes[0].location.file, source, same));
+  EXPECT_FALSE(llvm::sys::fs::equivalent(facts.boundTypes[0].location.file.str(), source, same));
   EXPECT_TRUE(same) << facts.boundTypes[0].location.file << " is not " << source;
 }
 
