@@ -139,8 +139,12 @@ private:
     auto binding = objects.resolveName(text(argument), scope);
     if (function < 0 || !binding || binding->scope != function)
       return "";
-    std::vector<std::string> supplied = suppliedParameters(function);
-    return llvm::is_contained(supplied, model.bindingId(*binding)) ? binding->name : "";
+    // In suppliedParameters, by name: the binding is the function's own.
+    const Scope &def = model.scope(function);
+    auto parameters = llvm::ArrayRef(def.parameters);
+    if (!parameters.empty() && model.scope(def.parent).kind == ScopeKind::Class)
+      parameters = parameters.drop_front();
+    return llvm::is_contained(parameters, binding->name) ? binding->name : "";
   }
 
   // A registration whose callback is a supplied parameter: nothing to capture yet.

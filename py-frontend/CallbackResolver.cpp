@@ -35,7 +35,10 @@ bool storesItself(TSNode value, llvm::StringRef name, llvm::StringRef source) {
 } // namespace
 
 CaptureSet CallbackResolver::capturesOf(int callable) const {
-  CaptureSet all;
+  auto [known, added] = capturesByCallable.try_emplace(callable);
+  if (!added)
+    return known->second;
+  CaptureSet &all = known->second;
   llvm::StringSet<> seenBindings;
   std::vector<int> pending = {callable};
   llvm::DenseSet<int> visited;
@@ -292,31 +295,20 @@ std::optional<ResolvedCallback> CallbackResolver::resolveFactory(TSNode call, in
                                                                  int scope) const {
   const Scope &factory = model.scope(function);
   std::vector<int> returned;
-  std::vector<TSNode> pending = {ts_node_child_by_field_id(factory.node, fields().body)};
-  while (!pending.empty()) {
-    TSNode node = pending.back();
-    pending.pop_back();
-    if (is(node, kinds().returnStatement)) {
-      TSNode value = ts_node_named_child(node, 0);
-      if (is(value, kinds().lambda) && model.lambdaScope(value) >= 0)
-        returned.push_back(model.lambdaScope(value));
-      else if (is(value, kinds().identifier))
-        if (auto name = model.resolve(function, nodeText(value, model.source())))
-          for (int inner : model.functionsBoundTo(*name))
-            returned.push_back(inner);
-      continue;
-    }
-    if (is(node, kinds().functionDefinition) || is(node, kinds().classDefinition) ||
-        is(node, kinds().lambda))
-      continue; // their returns are not the factory's
-    for (uint32_t i = 0, n = ts_node_named_child_count(node); i < n; ++i)
-      pending.push_back(ts_node_named_child(node, i));
+  // Latest first, as the facts have always listed a factory's closures.
+  for (TSNode value : llvm::reverse(factory.returnValues)) {
+    if (is(value, kinds().lambda) && model.lambdaScope(value) >= 0)
+      returned.push_back(model.lambdaScope(value));
+    else if (is(value, kinds().identifier))
+      if (auto name = model.resolve(function, nodeText(value, model.source())))
+        for (int inner : model.functionsBoundTo(*name))
+          returned.push_back(inner);
   }
   if (returned.empty())
     return std::nullopt;
 
   ResolvedCallback callback{factory.name + "(...)", "closure", factory.nameLocation, {}};
-  std::vector<CallArgument> arguments = model.argumentsOf(call);
+  const std::vector<CallArgument> &arguments = model.argumentsOf(call);
   for (int inner : returned)
     for (const Capture &capture : capturesOf(inner)) {
       auto it = llvm::find(factory.parameters, capture.binding.name);

@@ -30,6 +30,8 @@ public:
 private:
   const ScopeModel &model;
   const ObjectResolver &objects;
+  // capturesOf per callable scope: a handler connected at many sites is read once.
+  mutable llvm::DenseMap<int, CaptureSet> capturesByCallable;
 
   std::optional<ResolvedCallback> resolveName(TSNode identifier, int scope, int depth) const;
   std::optional<ResolvedCallback> resolveBoundMethod(TSNode attribute, int scope, int depth) const;

@@ -81,7 +81,7 @@ private:
     model.callByRange[uint64_t(ts_node_start_byte(call)) << 32 | ts_node_end_byte(call)] =
         model.callSites.size();
     model.callSites.push_back({call, scope});
-    model.callSiteArguments.push_back(callArguments(call, model.sourceText));
+    model.callSiteArguments.push_back(callArguments(call, model.sourceText, cursor));
   }
   void addAssignment(TSNode statement, int scope) {
     model.scopes[scope].assignmentIndices.push_back(model.assignmentSites.size());
@@ -632,14 +632,15 @@ std::optional<std::vector<TSNode>> ScopeModel::loopItems(TSNode reference, int s
   return taken;
 }
 
-std::vector<CallArgument> callArguments(TSNode call, llvm::StringRef source) {
+std::vector<CallArgument> callArguments(TSNode call, llvm::StringRef source,
+                                        TSTreeCursor &cursor) {
   std::vector<CallArgument> arguments;
   TSNode list = ts_node_child_by_field_id(call, fields().arguments);
   if (!is(list, kinds().argumentList))
     return arguments;
   int index = 0;
   // A cursor: ts_node_named_child(list, i) counts from the first child each time.
-  TSTreeCursor cursor = ts_tree_cursor_new(list);
+  ts_tree_cursor_reset(&cursor, list);
   for (bool more = ts_tree_cursor_goto_first_child(&cursor); more;
        more = ts_tree_cursor_goto_next_sibling(&cursor)) {
     TSNode argument = ts_tree_cursor_current_node(&cursor);
@@ -652,7 +653,6 @@ std::vector<CallArgument> callArguments(TSNode call, llvm::StringRef source) {
     else
       arguments.push_back({argument, index++, {}});
   }
-  ts_tree_cursor_delete(&cursor);
   return arguments;
 }
 
