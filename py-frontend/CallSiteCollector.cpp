@@ -124,10 +124,12 @@ std::vector<PythonCall> collectCalls(const ScopeModel &model) {
         }))
       continue;
     // Builtins and names bound outside the scan (`len(x)`, `print(...)`) call nothing the
-    // cross-file stage can follow.
-    auto callee =
-        calleeOf(model, objects, ts_node_child_by_field_id(site.node, fields().function), site.scope);
-    if (!callee)
+    // cross-file stage can follow: a named callee is resolved first, as it is cheap; a
+    // method's receiver is typed only for a call that is kept.
+    TSNode called = ts_node_child_by_field_id(site.node, fields().function);
+    std::optional<Callee> callee;
+    if (!is(called, kinds().attribute) &&
+        !(callee = calleeOf(model, objects, called, site.scope)))
       continue;
     std::vector<PythonCallArgument> arguments;
     bool localsOnly = true;
@@ -169,6 +171,8 @@ std::vector<PythonCall> collectCalls(const ScopeModel &model) {
                                      site.scope))
         result = *target;
     if (arguments.empty() && (result.root.name.empty() || result.attributes.empty()))
+      continue;
+    if (!callee && !(callee = calleeOf(model, objects, called, site.scope)))
       continue;
     int function = objects.enclosingFunction(site.scope);
     calls.push_back({nodeLocation(site.node, model.file()),

@@ -76,12 +76,13 @@ private:
     return index;
   }
 
-  void addCall(TSNode call, int scope) {
+  const std::vector<CallArgument> &addCall(TSNode call, TSNode arguments, int scope) {
     model.scopes[scope].callIndices.push_back(model.callSites.size());
     model.callByRange[uint64_t(ts_node_start_byte(call)) << 32 | ts_node_end_byte(call)] =
         model.callSites.size();
     model.callSites.push_back({call, scope});
-    model.callSiteArguments.push_back(callArguments(call, model.sourceText, cursor));
+    return model.callSiteArguments.emplace_back(
+        listArguments(arguments, model.sourceText, cursor));
   }
   void addAssignment(TSNode statement, int scope) {
     model.scopes[scope].assignmentIndices.push_back(model.assignmentSites.size());
@@ -210,8 +211,7 @@ private:
   }
 
   // `self.widgets.append(w)` and the like: what the container attribute holds afterwards.
-  void recordElementStore(TSNode call, int scope) {
-    TSNode function = ts_node_child_by_field_id(call, f.function);
+  void recordElementStore(TSNode function, TSNode argumentList, int scope) {
     if (!is(function, k.attribute))
       return;
     TSNode container = ts_node_child_by_field_id(function, f.object);
@@ -219,7 +219,7 @@ private:
     if (cls < 0)
       return;
     std::vector<TSNode> arguments;
-    forEachNamedChild(ts_node_child_by_field_id(call, f.arguments),
+    forEachNamedChild(argumentList,
                       [&](TSNode argument) {
                         if (!is(argument, k.comment))
                           arguments.push_back(argument);
@@ -338,12 +338,17 @@ private:
     } else if (kind == k.keywordArgument) {
       push(child(f.value), item.scope, Mode::Read, item.defaultOf, item.weak);
     } else if (kind == k.call) {
-      addCall(node, item.scope);
-      recordElementStore(node, item.scope);
-      TSNode function = child(f.function);
+      TSNode function = child(f.function), arguments = child(f.arguments);
+      const std::vector<CallArgument> &read = addCall(node, arguments, item.scope);
+      recordElementStore(function, arguments, item.scope);
       bool weak = item.weak || isWeakReferenceCall(function, item.scope);
-      push(ts_node_child_by_field_id(node, f.arguments), item.scope, Mode::Read, item.defaultOf,
-           weak);
+      // The arguments as addCall read them (a keyword's value: its name binds nothing), so
+      // that the argument list is not walked twice; `f(x for x in y)` has no list.
+      if (is(arguments, k.argumentList))
+        for (const CallArgument &argument : llvm::reverse(read))
+          push(argument.value, item.scope, Mode::Read, item.defaultOf, weak);
+      else
+        push(arguments, item.scope, Mode::Read, item.defaultOf, weak);
       push(function, item.scope, Mode::Read, item.defaultOf, item.weak);
     } else if (kind == k.decoratedDefinition) {
       // Each decorator's expression, kept for the def or class it decorates (visited next).
@@ -632,10 +637,9 @@ std::optional<std::vector<TSNode>> ScopeModel::loopItems(TSNode reference, int s
   return taken;
 }
 
-std::vector<CallArgument> callArguments(TSNode call, llvm::StringRef source,
+std::vector<CallArgument> listArguments(TSNode list, llvm::StringRef source,
                                         TSTreeCursor &cursor) {
   std::vector<CallArgument> arguments;
-  TSNode list = ts_node_child_by_field_id(call, fields().arguments);
   if (!is(list, kinds().argumentList))
     return arguments;
   int index = 0;

@@ -105,9 +105,9 @@ struct CallArgument {
   int index = -1;          // positional index, -1 for a keyword argument
   llvm::StringRef keyword; // keyword name (in the source text)
 };
-// Read from the syntax with `cursor` (any cursor of the tree; moved);
-// ScopeModel::argumentsOf keeps them for every call of the file.
-std::vector<CallArgument> callArguments(TSNode call, llvm::StringRef source, TSTreeCursor &cursor);
+// The arguments of a call's `arguments` node (none unless an argument_list), read with
+// `cursor` (any cursor of the tree; moved). ScopeModel::argumentsOf keeps them for every call.
+std::vector<CallArgument> listArguments(TSNode list, llvm::StringRef source, TSTreeCursor &cursor);
 
 // A name resolved to the scope that binds it.
 struct ResolvedName {
