@@ -104,10 +104,18 @@ private:
 
   // The parameters of the def around `scope` that a caller supplies: all but a method's `self`,
   // which a registration closes over in its own class (that cycle is found where it is).
+  llvm::ArrayRef<std::string> suppliedParameterNames(int function) const {
+    const Scope &def = model.scope(function);
+    auto names = llvm::ArrayRef(def.parameters);
+    if (!names.empty() && model.scope(def.parent).kind == ScopeKind::Class)
+      names = names.drop_front();
+    return names;
+  }
+  // Their binding ids.
   std::vector<std::string> suppliedParameters(int function) const {
-    std::vector<std::string> ids = objects.parameterIds(function);
-    if (!ids.empty() && model.scope(model.scope(function).parent).kind == ScopeKind::Class)
-      ids.erase(ids.begin());
+    std::vector<std::string> ids;
+    for (const std::string &name : suppliedParameterNames(function))
+      ids.push_back(model.bindingId({function, name}));
     return ids;
   }
 
@@ -139,12 +147,9 @@ private:
     auto binding = objects.resolveName(text(argument), scope);
     if (function < 0 || !binding || binding->scope != function)
       return "";
-    // In suppliedParameters, by name: the binding is the function's own.
-    const Scope &def = model.scope(function);
-    auto parameters = llvm::ArrayRef(def.parameters);
-    if (!parameters.empty() && model.scope(def.parent).kind == ScopeKind::Class)
-      parameters = parameters.drop_front();
-    return llvm::is_contained(parameters, binding->name) ? binding->name : "";
+    // By name: the binding is the function's own.
+    return llvm::is_contained(suppliedParameterNames(function), binding->name) ? binding->name
+                                                                               : "";
   }
 
   // A registration whose callback is a supplied parameter: nothing to capture yet.
